@@ -1,0 +1,50 @@
+// Lint rules, including the import boundaries from ARCHITECTURE.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const noDomOrReact = {
+  patterns: [
+    { group: ['react', 'react-dom', 'react-dom/*'], message: 'model/data/train/latent stay free of React.' },
+    { group: ['d3-selection', 'd3'], message: 'model/data/train/latent stay free of the DOM and d3-selection.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'public/data/', '.bench/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/model/**', 'src/data/**', 'src/train/**', 'src/latent/**'],
+    rules: { 'no-restricted-imports': ['error', noDomOrReact] },
+  },
+  {
+    files: ['src/viz/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*'], message: 'viz/ never imports tfjs.' }] }],
+    },
+  },
+  {
+    files: ['src/ui/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@tensorflow/*'], message: 'ui/ never imports tfjs.' },
+          { group: ['**/train/worker*', '**/train/trainer*'], message: 'ui/ talks to training only through train/client.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'tests/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' } },
+  },
+);

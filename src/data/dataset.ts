@@ -1,0 +1,43 @@
+// The one shape every data source produces, and the seeded train / held-out split.
+import { type Rng, shuffleInPlace } from '../lib/rng';
+
+/** Height, width, channels of one image. */
+export type ImageShape = readonly [height: number, width: number, channels: number];
+
+export interface Dataset {
+  /** Human name shown in the UI, e.g. "MNIST digits". */
+  name: string;
+  /** Pixels, 0..255, image after image, row-major, channels last (N * H * W * C bytes). */
+  images: Uint8Array;
+  /** One class index per image, 0..classNames.length-1. */
+  labels: Uint8Array;
+  shape: ImageShape;
+  classNames: string[];
+}
+
+export function imageCount(dataset: Dataset): number {
+  return dataset.labels.length;
+}
+
+export function pixelsPerImage(shape: ImageShape): number {
+  return shape[0] * shape[1] * shape[2];
+}
+
+export interface DataSplit {
+  /** Indices into the dataset of the training images. */
+  train: Int32Array;
+  /** Indices into the dataset of the held-out images (never trained on). */
+  heldOut: Int32Array;
+}
+
+/** Shuffle all indices with the seeded source and cut off `heldOutCount` for evaluation. */
+export function splitDataset(count: number, heldOutCount: number, rng: Rng): DataSplit {
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  shuffleInPlace(order, rng);
+  const held = Math.min(Math.max(heldOutCount, 0), count);
+  return {
+    heldOut: order.slice(0, held).sort(),
+    train: order.slice(held).sort(),
+  };
+}

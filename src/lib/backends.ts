@@ -1,0 +1,84 @@
+// Which TensorFlow.js backends this browser can run, and switching between them.
+// Runs inside the training worker. Feature detection first, then `tf.setBackend`, which itself
+// fails cleanly (returns false) when a backend cannot start; the caller measures the survivors.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../train/protocol';
+
+/** Fastest-first guess used to order self-tests and fallbacks before anything is measured. */
+export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+interface GpuNavigator {
+  gpu?: { requestAdapter(): Promise<unknown | null> };
+}
+
+/** Backends whose browser feature exists here; a listed one may still fail to start. */
+export async function detectBackends(): Promise<{ available: BackendName[]; missing: Map<BackendName, string> }> {
+  const missing = new Map<BackendName, string>();
+  const nav = (globalThis as { navigator?: GpuNavigator }).navigator;
+  if (!nav?.gpu) {
+    missing.set('webgpu', 'this browser has no WebGPU');
+  } else {
+    try {
+      if (!(await nav.gpu.requestAdapter())) missing.set('webgpu', 'no WebGPU adapter');
+    } catch {
+      missing.set('webgpu', 'no WebGPU adapter');
+    }
+  }
+  if (!hasWebGl2()) missing.set('webgl', 'no WebGL 2 context');
+  if (typeof WebAssembly !== 'object') missing.set('wasm', 'no WebAssembly');
+  const available = BACKEND_PREFERENCE.filter((name) => !missing.has(name));
+  return { available, missing };
+}
+
+function hasWebGl2(): boolean {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return false;
+    return new OffscreenCanvas(1, 1).getContext('webgl2') !== null;
+  } catch {
+    return false;
+  }
+}
+
+const registered = new Set<BackendName>(['webgl', 'cpu']);
+
+/** Load the optional backend packages only when asked for: they are large. */
+async function register(name: BackendName): Promise<void> {
+  if (registered.has(name)) return;
+  if (name === 'webgpu') {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } else if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // The threaded build starts its pthreads from a blob worker that cannot load our bundled
+    // module ("e is not defined" in Chromium), so use the single-threaded SIMD build.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const [plain, simd, threaded] = await Promise.all([
+      import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'),
+      import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),
+      import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'),
+    ]);
+    wasm.setWasmPaths({
+      'tfjs-backend-wasm.wasm': plain.default,
+      'tfjs-backend-wasm-simd.wasm': simd.default,
+      'tfjs-backend-wasm-threaded-simd.wasm': threaded.default,
+    });
+  }
+  registered.add(name);
+}
+
+/** Make `name` the active backend. Throws with a readable reason when it cannot start. */
+export async function activateBackend(name: BackendName): Promise<void> {
+  await register(name);
+  let started = false;
+  try {
+    started = await tf.setBackend(name);
+  } catch (error) {
+    throw new Error(`${name} could not start: ${errorText(error)}`);
+  }
+  if (!started) throw new Error(`${name} could not start`);
+  await tf.ready();
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

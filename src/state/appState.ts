@@ -1,0 +1,163 @@
+// The app's whole state as plain data, the actions that change it, and the reducer.
+// Worker events and UI events both arrive here as actions; nothing else mutates state.
+import type { DataSplit, ImageShape } from '../data/dataset';
+import type { ExperimentConfig } from '../model/spec';
+import type { RawSettings, SettingField } from '../model/validate';
+import type { BackendName, BackendReport, ProgressFigures, TrainerStatus } from '../train/protocol';
+
+export interface DatasetInfo {
+  name: string;
+  count: number;
+  shape: ImageShape;
+  classNames: string[];
+  labels: Uint8Array;
+  /** Pixels 0..255 of every image, kept on the main thread for hover previews and originals. */
+  images: Uint8Array;
+  split: DataSplit;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface LossPoint {
+  epoch: number;
+  train: number;
+  heldOut: number;
+}
+
+export interface LatentSnapshot {
+  /** Row i = code of dataset image i. */
+  codes: Float32Array;
+  latentDim: number;
+  globalStep: number;
+}
+
+export interface MapSnapshot {
+  points: Float32Array;
+  count: number;
+  /** True for the first map of a new model: points appear in place instead of gliding from the old model's. */
+  jump: boolean;
+}
+
+/** The probe's position in map coordinates, and the data point it was picked up from, if any. */
+export interface ProbeState {
+  x: number;
+  y: number;
+  sourceIndex: number;
+}
+
+export interface AppState {
+  dataset: DatasetInfo | null;
+  datasetError: string | null;
+  rawSettings: RawSettings;
+  fieldErrors: Partial<Record<SettingField, string>>;
+  /** The configuration the current model was built with. */
+  applied: ExperimentConfig | null;
+  status: TrainerStatus;
+  backend: { chosen: BackendName; reports: BackendReport[]; how: 'measured' | 'user' | 'fallback' } | null;
+  progress: ProgressFigures | null;
+  losses: LossPoint[];
+  latents: LatentSnapshot | null;
+  /** The latents as map points (x, y interleaved), in dataset order. */
+  map: MapSnapshot | null;
+  knnAccuracy: number | null;
+  reconstructions: { indices: Int32Array; pixels: Float32Array } | null;
+  probe: ProbeState;
+  /** Bumped when the main-thread decoder gets new weights, so the decoded image is redrawn. */
+  decoderVersion: number;
+  notices: Notice[];
+}
+
+export type Action =
+  | { type: 'dataset-loaded'; dataset: DatasetInfo }
+  | { type: 'dataset-failed'; message: string }
+  | { type: 'setting-edited'; field: SettingField; value: string }
+  | { type: 'field-errors'; errors: Partial<Record<SettingField, string>> }
+  | { type: 'config-applied'; config: ExperimentConfig }
+  | { type: 'status'; status: TrainerStatus }
+  | { type: 'backends'; chosen: BackendName; reports: BackendReport[]; how: 'measured' | 'user' | 'fallback' }
+  | { type: 'progress'; figures: ProgressFigures }
+  | { type: 'epoch-end'; point: LossPoint }
+  | { type: 'latents'; snapshot: LatentSnapshot; map: MapSnapshot; knnAccuracy: number | null }
+  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array }
+  | { type: 'probe-moved'; probe: ProbeState }
+  | { type: 'decoder-updated'; version: number }
+  | { type: 'notice'; kind: Notice['kind']; text: string }
+  | { type: 'notice-dismissed'; id: number };
+
+export function initialState(rawSettings: RawSettings): AppState {
+  return {
+    dataset: null,
+    datasetError: null,
+    rawSettings,
+    fieldErrors: {},
+    applied: null,
+    status: 'idle',
+    backend: null,
+    progress: null,
+    losses: [],
+    latents: null,
+    map: null,
+    knnAccuracy: null,
+    reconstructions: null,
+    probe: { x: 0, y: 0, sourceIndex: -1 },
+    decoderVersion: 0,
+    notices: [],
+  };
+}
+
+let nextNoticeId = 1;
+const MAX_NOTICES = 4;
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'dataset-loaded':
+      return { ...state, dataset: action.dataset, datasetError: null };
+    case 'dataset-failed':
+      return { ...state, datasetError: action.message };
+    case 'setting-edited':
+      return { ...state, rawSettings: { ...state.rawSettings, [action.field]: action.value } };
+    case 'field-errors':
+      return { ...state, fieldErrors: action.errors };
+    case 'config-applied':
+      // A new model: its history starts empty.
+      return {
+        ...state,
+        applied: action.config,
+        fieldErrors: {},
+        progress: null,
+        losses: [],
+        latents: null,
+        map: null,
+        knnAccuracy: null,
+        reconstructions: null,
+      };
+    case 'status':
+      return { ...state, status: action.status };
+    case 'backends':
+      return { ...state, backend: { chosen: action.chosen, reports: action.reports, how: action.how } };
+    case 'progress':
+      return { ...state, progress: action.figures };
+    case 'epoch-end': {
+      const kept = state.losses.filter((point) => point.epoch < action.point.epoch);
+      return { ...state, losses: [...kept, action.point] };
+    }
+    case 'latents':
+      return { ...state, latents: action.snapshot, map: action.map, knnAccuracy: action.knnAccuracy };
+    case 'reconstructions':
+      return { ...state, reconstructions: { indices: action.indices, pixels: action.pixels } };
+    case 'probe-moved':
+      return { ...state, probe: action.probe };
+    case 'decoder-updated':
+      return { ...state, decoderVersion: action.version };
+    case 'notice': {
+      const notice: Notice = { id: nextNoticeId++, kind: action.kind, text: action.text };
+      return { ...state, notices: [...state.notices, notice].slice(-MAX_NOTICES) };
+    }
+    case 'notice-dismissed':
+      return { ...state, notices: state.notices.filter((notice) => notice.id !== action.id) };
+  }
+}

@@ -1,0 +1,105 @@
+// The main thread's handle on training: starts the worker (or, if workers cannot start, runs the
+// session in the page), sends typed commands, and keeps a main-thread copy of the decoder so the
+// probe decodes at every animation frame without waiting for a training step.
+import * as tf from '@tensorflow/tfjs';
+import { DecoderReplica } from '../model/decoderReplica';
+import type { AutoencoderSpec } from '../model/spec';
+import { transferablesOf, type WeightSnapshot, type WorkerCommand, type WorkerEvent } from './protocol';
+
+export type EventListener = (event: WorkerEvent) => void;
+
+export class TrainingClient {
+  private worker: Worker | null = null;
+  private inPageSession: { handle(command: WorkerCommand): Promise<void> } | null = null;
+  private pending: WorkerCommand[] = [];
+  private replica: DecoderReplica | null = null;
+  private replicaSpec = '';
+  private decoderReady = false;
+  private latestWeights: WeightSnapshot | null = null;
+  private readonly mainThreadTf: Promise<void>;
+  /** Increases whenever the decoder's weights change, so views know to decode again. */
+  decoderVersion = 0;
+
+  constructor(private readonly onEvent: EventListener, onNotice: (text: string) => void) {
+    // The main thread only decodes one code at a time: the CPU backend does that in well under a
+    // millisecond and never competes with the worker for the GPU.
+    this.mainThreadTf = tf.setBackend('cpu').then(() => undefined);
+    try {
+      this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+      this.worker.onmessage = (event: MessageEvent<WorkerEvent>) => this.receive(event.data);
+      this.worker.onerror = (event) => {
+        event.preventDefault();
+        onNotice(`The training worker stopped (${event.message || 'unknown error'}); training moved into the page.`);
+        this.worker?.terminate();
+        this.worker = null;
+        void this.startInPage();
+      };
+    } catch (error) {
+      onNotice(`Web Workers are not available (${String(error)}); training runs in the page and may stutter.`);
+      void this.startInPage();
+    }
+  }
+
+  private async startInPage(): Promise<void> {
+    const { TrainingSession } = await import('./session');
+    const session = new TrainingSession((event) => this.receive(event));
+    this.inPageSession = session;
+    for (const command of this.pending) void session.handle(command);
+    this.pending = [];
+  }
+
+  send(command: WorkerCommand): void {
+    if (command.type === 'configure') this.prepareReplica(command.config.spec);
+    if (this.worker) {
+      this.worker.postMessage(command, transferablesOf(command));
+    } else if (this.inPageSession) {
+      void this.inPageSession.handle(command);
+    } else {
+      this.pending.push(command);
+    }
+  }
+
+  private prepareReplica(spec: AutoencoderSpec): void {
+    const key = JSON.stringify(spec);
+    if (key === this.replicaSpec) return;
+    this.replica?.dispose();
+    this.replica = null;
+    this.decoderReady = false;
+    this.replicaSpec = key;
+    void this.mainThreadTf.then(() => {
+      if (this.replicaSpec !== key) return;
+      this.replica = new DecoderReplica(spec);
+      if (this.latestWeights) this.applyWeights(this.latestWeights);
+    });
+  }
+
+  private receive(event: WorkerEvent): void {
+    if (event.type === 'decoder-weights') {
+      this.latestWeights = event.weights;
+      this.applyWeights(event.weights);
+    }
+    this.onEvent(event);
+  }
+
+  private applyWeights(weights: WeightSnapshot): void {
+    if (!this.replica) return;
+    try {
+      this.replica.setWeights(weights);
+      this.decoderReady = true;
+      this.decoderVersion++;
+    } catch {
+      // Weights from a model that was just replaced; the new model's weights follow.
+    }
+  }
+
+  /** Decode one latent code into pixels (0..1), or null before the first weights arrive. */
+  decode(code: Float32Array): Float32Array | null {
+    if (!this.replica || !this.decoderReady) return null;
+    return this.replica.decode(code);
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.replica?.dispose();
+  }
+}

@@ -1,0 +1,84 @@
+// The typed messages between the main thread and the training worker.
+// Commands flow in, events flow out; big arrays travel as transferables (see `transferablesOf`).
+import type { ImageShape } from '../data/dataset';
+import type { ExperimentConfig } from '../model/spec';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** Weights of one network as flat arrays, in the order of `model.getWeights()`. */
+export interface WeightSnapshot {
+  shapes: number[][];
+  values: Float32Array[];
+}
+
+export type TrainerStatus = 'idle' | 'preparing' | 'training' | 'paused' | 'done';
+
+export type WorkerCommand =
+  /** Hand the dataset over once; pixels move to the worker (transfer), labels are copied. */
+  | { type: 'load-data'; images: Uint8Array; labels: Uint8Array; shape: ImageShape; train: Int32Array; heldOut: Int32Array }
+  /** (Re)build the model from scratch with this config. Stops any running training. */
+  | { type: 'configure'; config: ExperimentConfig }
+  | { type: 'train' }
+  | { type: 'pause' }
+  /** One gradient step on one batch, then pause. */
+  | { type: 'step' }
+  /** Throw the trained weights away and start again from the seeded initialisation. */
+  | { type: 'reset' }
+  /** Move to another backend, keeping weights and optimizer state. `null` = measure and pick. */
+  | { type: 'set-backend'; backend: BackendName | null };
+
+export interface BackendReport {
+  name: BackendName;
+  /** Started and ran the model's self-test. */
+  works: boolean;
+  /** Training images per second measured by the self-test, if it ran. */
+  imagesPerSecond?: number;
+  /** Why it does not work, in words. */
+  problem?: string;
+}
+
+export interface ProgressFigures {
+  epoch: number;
+  /** Step within the epoch, 1-based. */
+  step: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  /** Steps done since the model was built. */
+  globalStep: number;
+  imagesPerSecond: number;
+  /** Seconds left until the last epoch ends, at the current speed. */
+  secondsLeft: number;
+  batchLoss: number;
+}
+
+export type WorkerEvent =
+  | { type: 'backends'; reports: BackendReport[]; chosen: BackendName; how: 'measured' | 'user' | 'fallback' }
+  /** A backend failed mid-run; training moved to `to`. The message says why, for a visible notice. */
+  | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
+  | { type: 'status'; status: TrainerStatus }
+  | { type: 'progress'; figures: ProgressFigures }
+  | { type: 'epoch-end'; epoch: number; trainLoss: number; heldOutLoss: number }
+  /** Latent codes of every image in the dataset (row i = image i), `latentDim` floats each. */
+  | { type: 'latents'; codes: Float32Array; latentDim: number; globalStep: number }
+  /** The decoder's latest weights, for the main-thread copy that decodes the probe. */
+  | { type: 'decoder-weights'; weights: WeightSnapshot; globalStep: number }
+  /** Held-out originals (dataset indices) and their reconstructions, pixels 0..1. */
+  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; globalStep: number }
+  /** Something failed that the user should read; training state is kept. */
+  | { type: 'error'; message: string };
+
+/** The buffers of an event or command that can be transferred instead of copied. */
+export function transferablesOf(message: WorkerEvent | WorkerCommand): Transferable[] {
+  switch (message.type) {
+    case 'load-data':
+      return [message.images.buffer, message.train.buffer, message.heldOut.buffer];
+    case 'latents':
+      return [message.codes.buffer];
+    case 'decoder-weights':
+      return message.weights.values.map((v) => v.buffer);
+    case 'reconstructions':
+      return [message.indices.buffer, message.pixels.buffer];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,469 @@
+// The training session behind the worker: owns the data, the Trainer and the backend, runs the
+// step loop, and reports through `emit`. Free of worker APIs so it can also run in the page
+// (the fallback when a worker cannot start) and be driven directly by tests.
+import type { ExperimentConfig } from '../model/spec';
+import { activateBackend, detectBackends, errorText, BACKEND_PREFERENCE } from '../lib/backends';
+import { Trainer, type TrainerData, type TrainerState } from './trainer';
+import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
+
+export type Emit = (event: WorkerEvent) => void;
+
+/** Share of training time the map refresh (encode all + reconstructions) may take. */
+const REFRESH_TIME_SHARE = 0.1;
+/** Never refresh the map more often than this, however cheap it is. */
+const MIN_REFRESH_INTERVAL_MS = 1000;
+/** Decoder weights are cheap: send them often so the probe follows training closely. */
+const WEIGHTS_INTERVAL_MS = 400;
+const PROGRESS_INTERVAL_MS = 150;
+/** Images shown as originals next to their reconstructions. */
+const RECONSTRUCTION_COUNT = 10;
+/** Cheap, reliable backends first, so a slow GPU emulation cannot delay the common answer. */
+const SELF_TEST_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
+/** Self-test length per backend: enough steps to get past shader compilation. */
+const SELF_TEST_MIN_STEPS = 2;
+const SELF_TEST_MIN_MS = 300;
+const SELF_TEST_MAX_MS = 1500;
+/** A first step slower than this rates the backend from that step alone. */
+const SELF_TEST_SLOW_WARMUP_MS = 2500;
+
+interface SessionData extends TrainerData {
+  labels: Uint8Array;
+}
+
+/** Yield to the event loop with a macrotask (setTimeout is clamped to 4 ms when nested). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+export class TrainingSession {
+  private data: SessionData | null = null;
+  private config: ExperimentConfig | null = null;
+  private trainer: Trainer | null = null;
+  private status: TrainerStatus = 'idle';
+  private backend: BackendName | null = null;
+  private reports: BackendReport[] = [];
+  private measuredFor = '';
+  /** A backend the user picked by hand; kept across rebuilds instead of measuring again. */
+  private userChoice: BackendName | null = null;
+  /** Last state known to be good, to fall back on when a backend dies mid-step. */
+  private lastGoodState: TrainerState | null = null;
+  private commandQueue: Promise<void> = Promise.resolve();
+  private loop: Promise<void> | null = null;
+  private reconstructionIndices: Int32Array = new Int32Array(0);
+
+  // Timing for throughput and the refresh budget.
+  private speedSamples: { time: number; step: number }[] = [];
+  private lastProgressAt = 0;
+  private lastWeightsAt = 0;
+  private lastRefreshAt = 0;
+  private lastRefreshCostMs = 0;
+  private epochLossSum = 0;
+  private epochLossCount = 0;
+
+  constructor(private readonly emit: Emit) {}
+
+  /** Commands run one after another; `pause` acts at once so it can stop a running loop. */
+  handle(command: WorkerCommand): Promise<void> {
+    if (command.type === 'pause') {
+      if (this.status === 'training') this.setStatus('paused');
+      return this.commandQueue;
+    }
+    this.commandQueue = this.commandQueue.then(() => this.run(command)).catch((error) => {
+      this.emit({ type: 'error', message: errorText(error) });
+    });
+    return this.commandQueue;
+  }
+
+  private async run(command: WorkerCommand): Promise<void> {
+    switch (command.type) {
+      case 'load-data':
+        await this.stopLoop();
+        this.disposeTrainer();
+        this.data = {
+          images: command.images,
+          labels: command.labels,
+          shape: command.shape,
+          train: command.train,
+          heldOut: command.heldOut,
+        };
+        this.reconstructionIndices = pickOnePerClass(command.heldOut, command.labels, RECONSTRUCTION_COUNT);
+        this.measuredFor = '';
+        return;
+      case 'configure':
+        await this.stopLoop();
+        this.config = command.config;
+        await this.rebuild();
+        return;
+      case 'reset':
+        await this.stopLoop();
+        await this.rebuild();
+        return;
+      case 'train':
+        if (!this.trainer) await this.rebuild();
+        if (!this.trainer) return;
+        if (this.trainer.finished) await this.rebuild();
+        this.startLoop();
+        return;
+      case 'step':
+        await this.stopLoop();
+        if (!this.trainer) await this.rebuild();
+        if (!this.trainer || this.trainer.finished) return;
+        await this.trainOneStep();
+        await this.refreshViews();
+        this.setStatus(this.trainer.finished ? 'done' : 'paused');
+        return;
+      case 'set-backend':
+        await this.stopLoop();
+        await this.switchBackend(command.backend);
+        return;
+      case 'pause':
+        return;
+    }
+  }
+
+  private setStatus(status: TrainerStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit({ type: 'status', status });
+  }
+
+  private async stopLoop(): Promise<void> {
+    if (this.status === 'training') this.setStatus('paused');
+    if (this.loop) await this.loop;
+  }
+
+  /** Build a fresh, seeded model on the best backend (measuring backends once per model shape). */
+  private async rebuild(): Promise<void> {
+    if (!this.data || !this.config) return;
+    this.disposeTrainer();
+    this.setStatus('preparing');
+    const key = JSON.stringify([this.config.spec, this.config.training.batchSize]);
+    if (this.userChoice) {
+      this.backend = this.userChoice;
+    } else if (this.measuredFor !== key || !this.backend) {
+      await this.measureBackends();
+      this.measuredFor = key;
+    }
+    await this.createTrainerWithFallback(null);
+    this.resetTimers();
+    this.setStatus('idle');
+    await this.refreshViews();
+  }
+
+  private async measureBackends(): Promise<void> {
+    const { available, missing } = await detectBackends();
+    const reports: BackendReport[] = [...missing].map(([name, problem]) => ({ name, works: false, problem }));
+    // Plain-JavaScript CPU is never faster than WebAssembly; only measure it when wasm fails.
+    for (const name of SELF_TEST_ORDER.filter((candidate) => available.includes(candidate))) {
+      if (name === 'cpu' && reports.some((report) => report.name === 'wasm' && report.works)) {
+        reports.push({ name, works: true, problem: 'not measured: WebAssembly is faster' });
+        continue;
+      }
+      reports.push(await this.selfTest(name));
+    }
+    reports.sort((a, b) => (b.imagesPerSecond ?? -1) - (a.imagesPerSecond ?? -1));
+    this.reports = reports;
+    const best = reports.find((report) => report.works);
+    if (!best) throw new Error('No TensorFlow.js backend could run this model here.');
+    this.backend = best.name;
+    this.emit({ type: 'backends', reports, chosen: best.name, how: 'measured' });
+  }
+
+  /**
+   * Train a few steps of the real model on one backend and time them. The first step compiles
+   * shaders or kernels and is not timed; a backend whose first step is already very slow is not
+   * worth more of the user's time and is rated from that step alone.
+   */
+  private async selfTest(name: BackendName): Promise<BackendReport> {
+    if (!this.data || !this.config) return { name, works: false, problem: 'no data' };
+    const batchSize = this.config.training.batchSize;
+    let trainer: Trainer | null = null;
+    try {
+      await activateBackend(name);
+      trainer = new Trainer(this.config, this.data);
+      const warmupStarted = performance.now();
+      assertFinite(await trainer.trainStep());
+      const warmupMs = performance.now() - warmupStarted;
+      if (warmupMs > SELF_TEST_SLOW_WARMUP_MS) {
+        return { name, works: true, imagesPerSecond: batchSize / (warmupMs / 1000) };
+      }
+      const started = performance.now();
+      let steps = 0;
+      let elapsed = 0;
+      while (steps < SELF_TEST_MIN_STEPS || (elapsed < SELF_TEST_MIN_MS && elapsed < SELF_TEST_MAX_MS)) {
+        assertFinite(await trainer.trainStep());
+        steps++;
+        elapsed = performance.now() - started;
+        if (elapsed > SELF_TEST_MAX_MS) break;
+      }
+      return { name, works: true, imagesPerSecond: (steps * batchSize) / (elapsed / 1000) };
+    } catch (error) {
+      return { name, works: false, problem: errorText(error) };
+    } finally {
+      trainer?.dispose();
+    }
+  }
+
+  /**
+   * Create the trainer on `this.backend`, or on the next working backend if that one fails.
+   * With a state, training continues where it was (weights and optimizer moments restored).
+   */
+  private async createTrainerWithFallback(state: TrainerState | null): Promise<void> {
+    if (!this.data || !this.config || !this.backend) return;
+    const order = this.fallbackOrder(this.backend);
+    let lastProblem = '';
+    for (const name of order) {
+      try {
+        await activateBackend(name);
+        this.trainer = state
+          ? await Trainer.restore(this.config, this.data, state)
+          : new Trainer(this.config, this.data);
+        if (name !== this.backend) {
+          this.emit({
+            type: 'backend-fallback',
+            from: this.backend,
+            to: name,
+            message: `${this.backend} failed (${lastProblem}); training moved to ${name}.`,
+          });
+          this.backend = name;
+          this.emit({ type: 'backends', reports: this.reports, chosen: name, how: 'fallback' });
+        }
+        this.lastGoodState = this.trainer.exportState();
+        return;
+      } catch (error) {
+        lastProblem = errorText(error);
+        this.markBroken(name, lastProblem);
+      }
+    }
+    throw new Error(`No backend could build this model (last problem: ${lastProblem}).`);
+  }
+
+  private fallbackOrder(first: BackendName): BackendName[] {
+    const working = this.reports.filter((r) => r.works).map((r) => r.name);
+    const rest = BACKEND_PREFERENCE.filter((name) => !working.includes(name));
+    return [first, ...working.filter((name) => name !== first), ...rest.filter((name) => name !== first)];
+  }
+
+  private markBroken(name: BackendName, problem: string): void {
+    const report = this.reports.find((r) => r.name === name);
+    if (report) {
+      report.works = false;
+      report.problem = problem;
+      report.imagesPerSecond = undefined;
+    } else {
+      this.reports.push({ name, works: false, problem });
+    }
+  }
+
+  /** The user picked a backend (or asked to measure again): move the model there, keeping progress. */
+  private async switchBackend(requested: BackendName | null): Promise<void> {
+    if (!this.data || !this.config) return;
+    const state = this.trainer ? this.trainer.exportState() : this.lastGoodState;
+    this.disposeTrainer();
+    this.setStatus('preparing');
+    this.userChoice = requested;
+    if (requested === null) {
+      await this.measureBackends();
+    } else {
+      this.backend = requested;
+      this.emit({ type: 'backends', reports: this.reports, chosen: requested, how: 'user' });
+    }
+    await this.createTrainerWithFallback(state);
+    this.resetTimers();
+    this.setStatus(this.trainer?.finished ? 'done' : 'paused');
+    await this.refreshViews();
+  }
+
+  private startLoop(): void {
+    if (this.status === 'training' || !this.trainer) return;
+    this.setStatus('training');
+    this.speedSamples = [];
+    this.loop = this.runLoop().finally(() => {
+      this.loop = null;
+    });
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.status === 'training' && this.trainer) {
+      const ok = await this.trainOneStep();
+      if (!ok) break;
+      const trainer: Trainer = this.trainer;
+      const now = performance.now();
+      if (trainer.finished) {
+        this.emitProgress(now, true);
+        await this.refreshViews();
+        this.setStatus('done');
+        break;
+      }
+      this.emitProgress(now, false);
+      if (now - this.lastWeightsAt > WEIGHTS_INTERVAL_MS) this.emitWeights(now);
+      const refreshInterval = Math.max(MIN_REFRESH_INTERVAL_MS, this.lastRefreshCostMs / REFRESH_TIME_SHARE);
+      if (now - this.lastRefreshAt > refreshInterval) await this.refreshViews();
+      await yieldToEventLoop();
+    }
+    if (this.status === 'paused') await this.refreshViews();
+  }
+
+  /** One step with failure handling: a dying backend hands over to the next, NaN rolls back. */
+  private async trainOneStep(): Promise<boolean> {
+    const trainer = this.trainer;
+    if (!trainer) return false;
+    const epochBefore = trainer.epoch;
+    let loss: number;
+    try {
+      loss = await trainer.trainStep();
+    } catch (error) {
+      await this.recoverFromBackendFailure(errorText(error));
+      return this.trainer !== null;
+    }
+    if (!Number.isFinite(loss)) {
+      await this.rollBack('Training diverged (the loss became NaN or infinite). The model was rolled back to its last good state; try a lower learning rate.');
+      return false;
+    }
+    this.epochLossSum += loss;
+    this.epochLossCount++;
+    this.lastBatchLoss = loss;
+    if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpoch(epochBefore);
+    return true;
+  }
+
+  private lastBatchLoss = NaN;
+
+  private async endEpoch(epoch: number): Promise<void> {
+    if (!this.trainer || !this.data) return;
+    const heldOutLoss = await this.trainer.evaluate(this.data.heldOut);
+    const trainLoss = this.epochLossSum / Math.max(1, this.epochLossCount);
+    this.epochLossSum = 0;
+    this.epochLossCount = 0;
+    this.emit({ type: 'epoch-end', epoch: epoch + 1, trainLoss, heldOutLoss });
+    this.lastGoodState = this.trainer.exportState();
+  }
+
+  private async recoverFromBackendFailure(problem: string): Promise<void> {
+    const from = this.backend;
+    let state: TrainerState | null = null;
+    try {
+      state = this.trainer?.exportState() ?? null;
+    } catch {
+      state = this.lastGoodState;
+    }
+    try {
+      this.disposeTrainer();
+    } catch {
+      this.trainer = null;
+    }
+    if (!from) return;
+    this.markBroken(from, problem);
+    const next = this.reports.find((r) => r.works && r.name !== from)?.name ?? 'cpu';
+    this.backend = next;
+    this.emit({ type: 'backend-fallback', from, to: next, message: `${from} failed during training (${problem}); training moved to ${next} and goes on.` });
+    this.emit({ type: 'backends', reports: this.reports, chosen: next, how: 'fallback' });
+    await this.createTrainerWithFallback(state ?? this.lastGoodState);
+  }
+
+  private async rollBack(message: string): Promise<void> {
+    this.setStatus('paused');
+    if (this.lastGoodState && this.config && this.data) {
+      this.disposeTrainer();
+      this.trainer = await Trainer.restore(this.config, this.data, this.lastGoodState);
+    }
+    this.emit({ type: 'error', message });
+  }
+
+  private emitProgress(now: number, force: boolean): void {
+    const trainer = this.trainer;
+    if (!trainer || !this.config) return;
+    this.speedSamples.push({ time: now, step: trainer.globalStep });
+    while (this.speedSamples.length > 2 && now - this.speedSamples[0].time > 3000) this.speedSamples.shift();
+    if (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.lastProgressAt = now;
+    this.emit({ type: 'progress', figures: this.progressFigures(now) });
+  }
+
+  private progressFigures(now: number): ProgressFigures {
+    const trainer = this.trainer as Trainer;
+    const batchSize = (this.config as ExperimentConfig).training.batchSize;
+    const first = this.speedSamples[0];
+    const seconds = first ? (now - first.time) / 1000 : 0;
+    const steps = first ? trainer.globalStep - first.step : 0;
+    const imagesPerSecond = seconds > 0 ? (steps * batchSize) / seconds : 0;
+    const stepsLeft = trainer.totalSteps - trainer.globalStep;
+    return {
+      epoch: Math.min(trainer.epoch + 1, Math.ceil(trainer.totalSteps / trainer.stepsPerEpoch)),
+      step: trainer.finished ? trainer.stepsPerEpoch : trainer.stepInEpoch,
+      stepsPerEpoch: trainer.stepsPerEpoch,
+      totalSteps: trainer.totalSteps,
+      globalStep: trainer.globalStep,
+      imagesPerSecond,
+      secondsLeft: imagesPerSecond > 0 ? (stepsLeft * batchSize) / imagesPerSecond : NaN,
+      batchLoss: this.lastBatchLoss,
+    };
+  }
+
+  private emitWeights(now: number): void {
+    if (!this.trainer) return;
+    this.lastWeightsAt = now;
+    this.emit({ type: 'decoder-weights', weights: this.trainer.decoderWeights(), globalStep: this.trainer.globalStep });
+  }
+
+  /** Send everything the views show: codes of all images, reconstructions, decoder weights. */
+  private async refreshViews(): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer || !this.config) return;
+    const started = performance.now();
+    const codes = await trainer.encodeAll();
+    this.emit({ type: 'latents', codes, latentDim: this.config.spec.latentDim, globalStep: trainer.globalStep });
+    const pixels = await trainer.reconstruct(this.reconstructionIndices);
+    this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, globalStep: trainer.globalStep });
+    const now = performance.now();
+    this.emitWeights(now);
+    if (this.trainer) this.emit({ type: 'progress', figures: this.progressFigures(now) });
+    this.lastRefreshCostMs = now - started;
+    this.lastRefreshAt = now;
+  }
+
+  private resetTimers(): void {
+    this.speedSamples = [];
+    this.epochLossSum = 0;
+    this.epochLossCount = 0;
+    this.lastBatchLoss = NaN;
+    this.lastRefreshAt = 0;
+    this.lastWeightsAt = 0;
+    this.lastProgressAt = 0;
+  }
+
+  private disposeTrainer(): void {
+    this.trainer?.dispose();
+    this.trainer = null;
+  }
+}
+
+function assertFinite(loss: number): void {
+  if (!Number.isFinite(loss)) throw new Error('the self-test loss was not a number');
+}
+
+/** Held-out indices for the reconstruction strip: one per class first, then the next ones. */
+export function pickOnePerClass(heldOut: Int32Array, labels: Uint8Array, count: number): Int32Array {
+  const chosen: number[] = [];
+  const seen = new Set<number>();
+  for (const index of heldOut) {
+    if (chosen.length >= count) break;
+    if (!seen.has(labels[index])) {
+      seen.add(labels[index]);
+      chosen.push(index);
+    }
+  }
+  for (const index of heldOut) {
+    if (chosen.length >= count) break;
+    if (!chosen.includes(index)) chosen.push(index);
+  }
+  chosen.sort((a, b) => labels[a] - labels[b]);
+  return Int32Array.from(chosen);
+}

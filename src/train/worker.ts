@@ -1,0 +1,16 @@
+// The training worker: a thin switch from typed commands to the training session.
+// TensorFlow.js lives here so training never blocks the page.
+import { TrainingSession } from './session';
+import { transferablesOf, type WorkerCommand, type WorkerEvent } from './protocol';
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<WorkerCommand>) => void) | null;
+  postMessage(message: WorkerEvent, transfer: Transferable[]): void;
+}
+
+const scope = self as unknown as WorkerScope;
+const session = new TrainingSession((event) => scope.postMessage(event, transferablesOf(event)));
+
+scope.onmessage = (event) => {
+  void session.handle(event.data);
+};

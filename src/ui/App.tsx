@@ -1,0 +1,46 @@
+// The page layout: controls on the left, the latent map in the middle, what the model makes of
+// it on the right. Sized for a projector: large type, calm colours, nothing that flickers.
+import { BackendPicker, ProgressBar, TrainingButtons } from './TrainingControls';
+import { SettingsForm } from './SettingsForm';
+import { LatentMap } from './LatentMap';
+import { MapLegend } from './MapLegend';
+import { DecodedImage } from './DecodedImage';
+import { ReconstructionGrid } from './ReconstructionGrid';
+import { LossChart } from './LossChart';
+import { Notices } from './Notices';
+import { useAppState } from './controllerContext';
+
+export function App() {
+  const dataset = useAppState((state) => state.dataset);
+  const datasetError = useAppState((state) => state.datasetError);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Latent Explorer</h1>
+        <p className="dataset-line">
+          {dataset
+            ? `${dataset.name} · ${dataset.count.toLocaleString('en-US')} images · ${dataset.split.train.length.toLocaleString('en-US')} to train on, ${dataset.split.heldOut.length.toLocaleString('en-US')} held out`
+            : datasetError ?? 'Loading the digits…'}
+        </p>
+      </header>
+      <Notices />
+      <main className="layout">
+        <aside className="controls panel" aria-label="Controls">
+          <TrainingButtons />
+          <ProgressBar />
+          <SettingsForm />
+          <BackendPicker />
+        </aside>
+        <section className="map-column" aria-label="Latent space">
+          <LatentMap />
+          <MapLegend />
+        </section>
+        <aside className="results">
+          <DecodedImage />
+          <ReconstructionGrid />
+          <LossChart />
+        </aside>
+      </main>
+    </div>
+  );
+}

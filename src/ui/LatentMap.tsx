@@ -1,0 +1,351 @@
+// The latent map: every image as a point on a canvas, axes in SVG, and the probe.
+// Drawing runs in one requestAnimationFrame loop outside React; React only lays out the elements.
+// Dragging on the map moves the probe (pressing on a data point picks that point up); the mouse
+// wheel zooms, and Shift-drag (or the middle button) pans.
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { axisBottom, axisLeft, select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { classColors, pointColors } from '../viz/colors';
+import { PointIndex } from '../viz/hitTest';
+import { createMapView, type MapView } from '../viz/mapView';
+import { ScatterRenderer } from '../viz/scatterRenderer';
+import { mapPoint, screenPoint } from '../viz/spaces';
+import { interpolateDomain, nextDomain, type Domain } from '../viz/stableDomain';
+import { drawImage } from '../viz/imageTile';
+import type { AppState } from '../state/appState';
+import { useAppState, useController } from './controllerContext';
+import { mapMetrics } from './metrics';
+
+const MARGIN = { top: 12, right: 16, bottom: 44, left: 56 };
+/** A press within this many CSS pixels of a point picks that point up. */
+const PICK_RADIUS_PX = 7;
+/** Points glide to their new places over this long when a new snapshot arrives. */
+const MOVE_MS = 450;
+const DOMAIN_MS = 500;
+const HOVER_TILE_PX = 84;
+
+interface Hover {
+  index: number;
+  left: number;
+  top: number;
+}
+
+export function LatentMap() {
+  const controller = useController();
+  const store = controller.store;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const probeRef = useRef<HTMLDivElement>(null);
+  const hoverCanvasRef = useRef<HTMLCanvasElement>(null);
+  const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
+  const [size, setSize] = useState({ width: 600, height: 600 });
+  const [hover, setHover] = useState<Hover | null>(null);
+  const hasPoints = useAppState((state) => state.map !== null);
+  const dataset = useAppState((state) => state.dataset);
+
+  // Follow the element's size.
+  useEffect(() => {
+    const element = containerRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      setSize({ width: Math.max(200, Math.floor(width)), height: Math.max(200, Math.floor(height)) });
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  // The render loop: everything that changes per frame lives in this closure, not in React state.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const svg = svgRef.current;
+    const container = containerRef.current;
+    const probeHandle = probeRef.current;
+    if (!canvas || !svg || !container || !probeHandle) return;
+    const renderer = new ScatterRenderer(canvas);
+    renderer.resize(size.width, size.height, window.devicePixelRatio || 1);
+
+    let transform: ZoomTransform = zoomIdentity;
+    let domain: Domain | null = null;
+    let domainFrom: Domain | null = null;
+    let domainChangedAt = 0;
+    let shownMap: AppState['map'] = null;
+    let fromPoints: Float32Array = new Float32Array(0);
+    let targetPoints: Float32Array = new Float32Array(0);
+    let drawnPoints: Float32Array = new Float32Array(0);
+    let movedAt = 0;
+    let colors: Uint32Array = new Uint32Array(0);
+    let colorsFor: Uint8Array | null = null;
+    let index: PointIndex | null = null;
+    let view: MapView | null = null;
+    let dirty = true;
+    let frame = 0;
+    let dragging = false;
+
+    const currentDomain = (now: number): Domain => {
+      if (!domain) return { x: [-1, 1], y: [-1, 1] };
+      if (!domainFrom) return domain;
+      const t = (now - domainChangedAt) / DOMAIN_MS;
+      if (t >= 1) {
+        domainFrom = null;
+        return domain;
+      }
+      return interpolateDomain(domainFrom, domain, easeOut(t));
+    };
+
+    const takeSnapshot = (state: AppState, now: number) => {
+      const map = state.map;
+      if (map === shownMap) return;
+      shownMap = map;
+      if (!map) {
+        targetPoints = new Float32Array(0);
+        drawnPoints = new Float32Array(0);
+        index = null;
+        dirty = true;
+        return;
+      }
+      const sameCount = targetPoints.length === map.points.length && !map.jump;
+      fromPoints = sameCount ? drawnPoints.slice() : map.points;
+      targetPoints = map.points;
+      if (drawnPoints.length !== targetPoints.length) drawnPoints = new Float32Array(targetPoints.length);
+      movedAt = now;
+      index = new PointIndex(map.points, map.count);
+      const next = nextDomain(domain, map.points, map.count);
+      if (next !== domain) {
+        domainFrom = domain ? currentDomain(now) : null;
+        domain = next;
+        domainChangedAt = now;
+      }
+      const labels = state.dataset?.labels ?? null;
+      if (labels && labels !== colorsFor) {
+        colors = pointColors(labels, classColors(state.dataset?.classNames.length ?? 10).packed);
+        colorsFor = labels;
+      }
+      dirty = true;
+    };
+
+    const drawAxes = (current: MapView) => {
+      const selection = select(svg);
+      selection
+        .select<SVGGElement>('g.axis-x')
+        .attr('transform', `translate(0,${current.plotArea.top + current.plotArea.height})`)
+        .call(axisBottom(current.xScale).ticks(Math.max(2, Math.floor(current.plotArea.width / 90))));
+      selection
+        .select<SVGGElement>('g.axis-y')
+        .attr('transform', `translate(${current.plotArea.left},0)`)
+        .call(axisLeft(current.yScale).ticks(Math.max(2, Math.floor(current.plotArea.height / 70))));
+    };
+
+    const positionProbe = (current: MapView) => {
+      const probe = store.getState().probe;
+      const at = current.toScreen(mapPoint(probe.x, probe.y));
+      const area = current.plotArea;
+      const inside =
+        at.x >= area.left && at.x <= area.left + area.width && at.y >= area.top && at.y <= area.top + area.height;
+      probeHandle.style.transform = `translate(${at.x}px, ${at.y}px)`;
+      probeHandle.style.opacity = inside ? '1' : '0.25';
+      probeHandle.setAttribute('aria-valuetext', `x ${probe.x.toFixed(2)}, y ${probe.y.toFixed(2)}`);
+    };
+
+    const draw = (now: number) => {
+      frame = requestAnimationFrame(draw);
+      takeSnapshot(store.getState(), now);
+      const moving = targetPoints.length > 0 && now - movedAt < MOVE_MS;
+      const zooming = domainFrom !== null;
+      if (!dirty && !moving && !zooming) return;
+      const started = performance.now();
+      dirty = false;
+      const t = moving ? easeOut((now - movedAt) / MOVE_MS) : 1;
+      for (let i = 0; i < targetPoints.length; i++) {
+        drawnPoints[i] = fromPoints.length === targetPoints.length ? fromPoints[i] + (targetPoints[i] - fromPoints[i]) * t : targetPoints[i];
+      }
+      view = createMapView({ width: size.width, height: size.height, margin: MARGIN, domain: currentDomain(now), transform });
+      const probe = store.getState().probe;
+      renderer.render(drawnPoints, drawnPoints.length / 2, colors, view, {
+        pointRadius: drawnPoints.length > 40_000 ? 1.2 : 1.8,
+        highlight: probe.sourceIndex >= 0 ? probe.sourceIndex : undefined,
+      });
+      drawAxes(view);
+      positionProbe(view);
+      mapMetrics.recordFrame(performance.now() - started, drawnPoints.length / 2);
+    };
+    frame = requestAnimationFrame(draw);
+
+    const unsubscribe = store.subscribe(() => {
+      dirty = true;
+    });
+
+    // Zoom: the wheel always; dragging only with Shift or the middle button, since a plain drag moves the probe.
+    const zoomBehavior = zoom<HTMLDivElement, unknown>()
+      .scaleExtent([0.5, 64])
+      .filter((event: MouseEvent | WheelEvent) => event.type === 'wheel' || event.shiftKey || event.button === 1)
+      .on('zoom', (event: { transform: ZoomTransform }) => {
+        transform = event.transform;
+        dirty = true;
+      });
+    zoomRef.current = zoomBehavior;
+    const containerSelection = select(container).call(zoomBehavior).on('dblclick.zoom', null);
+    container.__zoom = transform;
+
+    const pointerToMap = (event: PointerEvent) => {
+      const rect = container.getBoundingClientRect();
+      const screen = screenPoint(event.clientX - rect.left, event.clientY - rect.top);
+      return { screen, map: view ? view.toMap(screen) : null };
+    };
+
+    const moveProbeTo = (x: number, y: number, sourceIndex: number) => {
+      controller.moveProbe({ x, y, sourceIndex });
+    };
+
+    const onPointerDown = (event: PointerEvent) => {
+      if (event.button !== 0 || event.shiftKey || !view) return;
+      const { map } = pointerToMap(event);
+      if (!map) return;
+      const picked = index ? index.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) : -1;
+      if (picked >= 0) {
+        moveProbeTo(targetPoints[2 * picked], targetPoints[2 * picked + 1], picked);
+      } else {
+        moveProbeTo(map.x, map.y, -1);
+      }
+      dragging = true;
+      container.setPointerCapture(event.pointerId);
+      setHover(null);
+      event.preventDefault();
+    };
+    const onPointerMove = (event: PointerEvent) => {
+      if (!view) return;
+      const { screen, map } = pointerToMap(event);
+      if (!map) return;
+      if (dragging) {
+        moveProbeTo(map.x, map.y, store.getState().probe.sourceIndex);
+        return;
+      }
+      const found = index ? index.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) : -1;
+      setHover((previous) => {
+        if (found < 0) return previous === null ? previous : null;
+        if (previous && previous.index === found) return previous;
+        return { index: found, left: screen.x, top: screen.y };
+      });
+    };
+    const onPointerUp = (event: PointerEvent) => {
+      dragging = false;
+      if (container.hasPointerCapture(event.pointerId)) container.releasePointerCapture(event.pointerId);
+    };
+    const onPointerLeave = () => setHover(null);
+    container.addEventListener('pointerdown', onPointerDown);
+    container.addEventListener('pointermove', onPointerMove);
+    container.addEventListener('pointerup', onPointerUp);
+    container.addEventListener('pointercancel', onPointerUp);
+    container.addEventListener('pointerleave', onPointerLeave);
+
+    return () => {
+      cancelAnimationFrame(frame);
+      unsubscribe();
+      containerSelection.on('.zoom', null);
+      container.removeEventListener('pointerdown', onPointerDown);
+      container.removeEventListener('pointermove', onPointerMove);
+      container.removeEventListener('pointerup', onPointerUp);
+      container.removeEventListener('pointercancel', onPointerUp);
+      container.removeEventListener('pointerleave', onPointerLeave);
+    };
+  }, [controller, store, size]);
+
+  // Draw the hovered image into its tooltip.
+  useEffect(() => {
+    const canvas = hoverCanvasRef.current;
+    if (!hover || !canvas || !dataset) return;
+    const context = canvas.getContext('2d');
+    if (!context) return;
+    const [h, w, c] = dataset.shape;
+    drawImage(context, dataset.images, hover.index * h * w * c, dataset.shape, 0, 0, HOVER_TILE_PX);
+  }, [hover, dataset]);
+
+  const zoomBy = (factor: number) => {
+    const container = containerRef.current;
+    if (container && zoomRef.current) select(container).transition().duration(250).call(zoomRef.current.scaleBy, factor);
+  };
+  const resetZoom = () => {
+    const container = containerRef.current;
+    if (container && zoomRef.current) select(container).transition().duration(300).call(zoomRef.current.transform, zoomIdentity);
+  };
+
+  const onProbeKey = (event: ReactKeyboardEvent<HTMLDivElement>) => {
+    const step = event.shiftKey ? 0.25 : 0.05;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, step],
+      ArrowDown: [0, -step],
+    };
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const probe = store.getState().probe;
+    const span = controller.mapSpan();
+    controller.moveProbe({ x: probe.x + move[0] * span, y: probe.y + move[1] * span, sourceIndex: probe.sourceIndex });
+  };
+
+  const hoverLabel = hover && dataset ? dataset.classNames[dataset.labels[hover.index]] : '';
+
+  return (
+    <div className="latent-map">
+      <div className="map-surface" ref={containerRef}>
+        <canvas ref={canvasRef} role="img" aria-label="Latent map" />
+        <svg ref={svgRef} className="map-axes" width={size.width} height={size.height} aria-hidden="true">
+          <g className="axis-x" />
+          <g className="axis-y" />
+          <text className="axis-title" x={MARGIN.left + (size.width - MARGIN.left - MARGIN.right) / 2} y={size.height - 6} textAnchor="middle">
+            {controller.axisTitle(0)}
+          </text>
+          <text className="axis-title" transform={`translate(16,${MARGIN.top + (size.height - MARGIN.top - MARGIN.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+            {controller.axisTitle(1)}
+          </text>
+        </svg>
+        <div
+          ref={probeRef}
+          className="probe"
+          role="slider"
+          tabIndex={0}
+          aria-label="Latent probe"
+          aria-valuetext="x 0.00, y 0.00"
+          onKeyDown={onProbeKey}
+          onPointerDown={(event) => event.stopPropagation()}
+        />
+        {!hasPoints ? <p className="map-empty">Press Train to see every image appear on the map.</p> : null}
+        {hover ? (
+          <div className="hover-card" style={{ left: hover.left + 14, top: hover.top + 14 }} role="tooltip">
+            <canvas ref={hoverCanvasRef} width={HOVER_TILE_PX} height={HOVER_TILE_PX} />
+            <span>
+              Label <strong>{hoverLabel}</strong>
+              <br />
+              image #{hover.index}
+            </span>
+          </div>
+        ) : null}
+      </div>
+      <div className="map-tools" role="group" aria-label="Map view">
+        <button type="button" onClick={() => zoomBy(1.5)} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => zoomBy(1 / 1.5)} aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" onClick={resetZoom}>
+          Fit
+        </button>
+        <span className="map-hint">Drag to decode · wheel to zoom · Shift-drag to pan</span>
+      </div>
+    </div>
+  );
+}
+
+function easeOut(t: number): number {
+  const clamped = Math.min(1, Math.max(0, t));
+  return 1 - (1 - clamped) ** 3;
+}
+
+declare global {
+  interface HTMLDivElement {
+    __zoom?: ZoomTransform;
+  }
+}

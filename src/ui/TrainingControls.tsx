@@ -1,0 +1,129 @@
+// Train / Pause / Resume / Step / Reset, the progress bar, and the backend picker.
+import type { BackendName } from '../train/protocol';
+import { useAppState, useController } from './controllerContext';
+import { formatCount, formatDuration } from './format';
+
+export function TrainingButtons() {
+  const controller = useController();
+  const status = useAppState((state) => state.status);
+  const hasData = useAppState((state) => state.dataset !== null);
+  const busy = status === 'preparing' || !hasData;
+  return (
+    <div className="buttons" role="group" aria-label="Training">
+      <button type="button" className="primary" onClick={() => controller.train()} disabled={busy || status === 'training' || status === 'paused'}>
+        Train
+      </button>
+      {status === 'paused' ? (
+        <button type="button" onClick={() => controller.train()}>
+          Resume
+        </button>
+      ) : (
+        <button type="button" onClick={() => controller.pause()} disabled={status !== 'training'}>
+          Pause
+        </button>
+      )}
+      <button type="button" onClick={() => controller.step()} disabled={busy || status === 'done'}>
+        Step
+      </button>
+      <button type="button" onClick={() => controller.reset()} disabled={busy}>
+        Reset
+      </button>
+    </div>
+  );
+}
+
+const STATUS_WORDS = {
+  idle: 'Ready',
+  preparing: 'Preparing the model…',
+  training: 'Training',
+  paused: 'Paused',
+  done: 'Done',
+} as const;
+
+export function ProgressBar() {
+  const progress = useAppState((state) => state.progress);
+  const status = useAppState((state) => state.status);
+  const applied = useAppState((state) => state.applied);
+  const fraction = progress ? progress.globalStep / progress.totalSteps : 0;
+  const epochs = applied?.training.epochs ?? 0;
+  return (
+    <div className="progress">
+      <div className="progress-head">
+        <span className={`status status-${status}`}>{STATUS_WORDS[status]}</span>
+        {progress ? (
+          <span>
+            Epoch {Math.min(progress.epoch, epochs)} / {epochs} · step {progress.step} / {progress.stepsPerEpoch}
+          </span>
+        ) : null}
+      </div>
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label="Training progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(fraction * 100)}
+      >
+        <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+      </div>
+      <div className="progress-figures">
+        <span>{progress && progress.imagesPerSecond > 0 ? `${formatCount(progress.imagesPerSecond)} images/s` : '—'}</span>
+        <span>
+          {status === 'training' && progress && Number.isFinite(progress.secondsLeft)
+            ? `${formatDuration(progress.secondsLeft)} left`
+            : ''}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+const BACKEND_LABELS: Record<BackendName, string> = {
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WebAssembly',
+  cpu: 'CPU (plain JavaScript)',
+};
+
+export function BackendPicker() {
+  const controller = useController();
+  const backend = useAppState((state) => state.backend);
+  const status = useAppState((state) => state.status);
+  if (!backend) {
+    return <p className="backend-line" role="status">Backend: measuring…</p>;
+  }
+  const working = backend.reports.filter((report) => report.works);
+  return (
+    <div className="backend">
+      <p className="backend-line" role="status">
+        Backend: {backend.chosen}
+        <span className="backend-how">
+          {backend.how === 'measured' ? ' (fastest measured)' : backend.how === 'user' ? ' (your choice)' : ' (fallback)'}
+        </span>
+      </p>
+      <label className="backend-select">
+        <span>Run on</span>
+        <select
+          aria-label="Backend"
+          value={backend.how === 'measured' ? 'auto' : backend.chosen}
+          disabled={status === 'preparing'}
+          onChange={(e) => controller.chooseBackend(e.target.value === 'auto' ? null : (e.target.value as BackendName))}
+        >
+          <option value="auto">Fastest (measure)</option>
+          {working.map((report) => (
+            <option key={report.name} value={report.name}>
+              {BACKEND_LABELS[report.name]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ul className="backend-reports" aria-label="Backend self-test">
+        {backend.reports.map((report) => (
+          <li key={report.name} className={report.works ? '' : 'broken'} title={report.problem}>
+            {report.name}: {report.works ? (report.imagesPerSecond ? `${formatCount(report.imagesPerSecond)} img/s` : 'not measured') : 'unavailable'}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+// Helpers for the end-to-end tests: serve the built app, launch headless Chromium, and watch a
+// page for console errors, uncaught exceptions and requests that leave the app's origin.
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Serves a built app with Vite's preview server, configured by the repo's vite.config.ts (so the
+ * COOP/COEP headers the app needs for threaded wasm are the real ones), on a free port.
+ * @param {{ root?: string }} [options] root: the directory to serve; defaults to the repo's dist/.
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>} url ends with a slash.
+ */
+export async function startPreviewServer({ root } = {}) {
+  const servedDir = resolve(root ?? join(repoRoot, 'dist'));
+  if (!existsSync(join(servedDir, 'index.html'))) {
+    throw new Error(`No built app at ${servedDir} (index.html missing). Run \`npm run build\` first.`);
+  }
+  const server = await preview({
+    root: repoRoot,
+    configFile: join(repoRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: servedDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) {
+    await server.close();
+    throw new Error('The preview server started but reported no local URL.');
+  }
+  return { url, close: () => server.close() };
+}
+
+/** Launch flags for headless Chromium as root with no network, WebGL and WebGPU on SwiftShader. */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+const INSTALL_HINT =
+  'Install Chromium (Debian/Ubuntu: `apt-get install -y chromium`) or set CHROMIUM_PATH to a ' +
+  'Chromium or Chrome executable. Do not use `npx playwright install`: it downloads a browser.';
+
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CHROMIUM_PATH if set, else /usr/bin/chromium, else `chromium` on PATH. */
+export function findChromium() {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (isExecutable(fromEnv)) return fromEnv;
+    throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which is not an executable file. ${INSTALL_HINT}`);
+  }
+  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, 'chromium'))) return join(dir, 'chromium');
+  }
+  throw new Error(`No Chromium found for the browser tests. ${INSTALL_HINT}`);
+}
+
+/** Starts headless Chromium with CHROMIUM_ARGS. Close it with `browser.close()`. */
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Records what a test usually wants to be absent: console errors (from the page and its workers),
+ * uncaught page errors, a renderer crash, requests to any origin other than `origin`
+ * (data: and blob: URLs are fine), and same-origin requests that failed or got an HTTP error.
+ * @param {import('playwright-core').Page} page
+ * @param {string} origin e.g. the preview server's URL; only its origin part is used.
+ */
+export function watchPage(page, origin) {
+  const allowedOrigin = new URL(origin).origin;
+  const watch = {
+    consoleErrors: /** @type {string[]} */ ([]),
+    pageErrors: /** @type {string[]} */ ([]),
+    foreignRequests: /** @type {string[]} */ ([]),
+    failedRequests: /** @type {string[]} */ ([]),
+    crashed: false,
+    /** Every problem seen so far, one line each; empty when the page behaved. */
+    problems() {
+      return [
+        ...watch.consoleErrors.map((text) => `console error: ${text}`),
+        ...watch.pageErrors.map((text) => `page error: ${text}`),
+        ...watch.foreignRequests.map((url) => `foreign request: ${url}`),
+        ...watch.failedRequests.map((text) => `failed request: ${text}`),
+        ...(watch.crashed ? ['the page crashed'] : []),
+      ];
+    },
+    /** Throws an Error listing every problem, if there were any. */
+    assertClean() {
+      const problems = watch.problems();
+      if (problems.length > 0) throw new Error(`page problems:\n  ${problems.join('\n  ')}`);
+    },
+  };
+
+  const isForeign = (url) => {
+    const { protocol, origin: requestOrigin } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:') return false;
+    return requestOrigin !== allowedOrigin;
+  };
+
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const { url, lineNumber } = message.location();
+    watch.consoleErrors.push(url ? `${message.text()} (${url}:${lineNumber})` : message.text());
+  });
+  page.on('pageerror', (error) => watch.pageErrors.push(error.stack ?? String(error)));
+  page.on('crash', () => { watch.crashed = true; });
+  page.on('request', (request) => {
+    if (isForeign(request.url())) watch.foreignRequests.push(request.url());
+  });
+  page.on('requestfailed', (request) => {
+    if (!isForeign(request.url())) {
+      watch.failedRequests.push(`${request.url()} (${request.failure()?.errorText ?? 'failed'})`);
+    }
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !isForeign(response.url())) {
+      watch.failedRequests.push(`${response.url()} (HTTP ${response.status()})`);
+    }
+  });
+  return watch;
+}

@@ -1,0 +1,25 @@
+/// <reference types="vitest/config" />
+// Vite build and dev server, plus the Vitest unit-test settings.
+// COOP/COEP make the page cross-origin isolated, which threaded wasm needs (SharedArrayBuffer).
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  base: './',
+  worker: { format: 'es' },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
