@@ -1,0 +1,222 @@
+// How well the 2-D map separates the classes: the share of held-out images whose nearest training
+// images on the map mostly carry the same label. Training points are bucketed into a uniform grid
+// and each query searches outward ring by ring, so a full dataset is scored in a few milliseconds.
+
+/** Aim for about this many training points per grid cell: few enough to scan, enough to be few cells. */
+const POINTS_PER_CELL = 2;
+
+interface TrainingGrid {
+  /** Training points sorted by cell, as parallel arrays. */
+  xs: Float64Array;
+  ys: Float64Array;
+  labels: Uint8Array;
+  /** Dataset index of each point; breaks distance ties so results do not depend on visiting order. */
+  keys: Int32Array;
+  /** Points of cell c are cellStart[c] .. cellStart[c + 1] - 1; cell c = row * columns + column. */
+  cellStart: Int32Array;
+  columns: number;
+  rows: number;
+  left: number;
+  bottom: number;
+  cellWidth: number;
+  cellHeight: number;
+}
+
+/**
+ * Share of `heldOut` images whose `k` nearest training images (Euclidean distance on the map;
+ * equal distances ordered by dataset index) have the image's own label as their strict majority:
+ * more often than any other label, so ties count as wrong.
+ *
+ * `points` holds x, y interleaved for every dataset image; `train` and `heldOut` are dataset indices.
+ * Training points that are not finite are left out; held-out points that are not finite count as
+ * wrong. With fewer than `k` usable training points all of them vote. Returns NaN when there is
+ * nothing held out to score.
+ */
+export function heldOutKnnAccuracy(
+  points: Float32Array,
+  labels: Uint8Array,
+  train: Int32Array,
+  heldOut: Int32Array,
+  k = 5,
+): number {
+  if (heldOut.length === 0) return Number.NaN;
+  const grid = buildGrid(points, labels, train);
+  const neighbours = Math.min(Math.max(1, Math.floor(k)), grid.xs.length);
+  if (neighbours === 0) return 0;
+
+  // Scratch reused across queries: the current best neighbours, sorted nearest first.
+  const bestDistance = new Float64Array(neighbours);
+  const bestKey = new Int32Array(neighbours);
+  const bestLabel = new Int32Array(neighbours);
+  const votes = new Int32Array(256);
+
+  let correct = 0;
+  for (let h = 0; h < heldOut.length; h++) {
+    const image = heldOut[h];
+    const qx = points[2 * image];
+    const qy = points[2 * image + 1];
+    if (!Number.isFinite(qx) || !Number.isFinite(qy)) continue;
+    findNearest(grid, qx, qy, bestDistance, bestKey, bestLabel);
+
+    const label = labels[image];
+    for (let m = 0; m < neighbours; m++) votes[bestLabel[m]]++;
+    const own = votes[label];
+    let wins = own > 0;
+    for (let m = 0; m < neighbours; m++) {
+      const other = bestLabel[m];
+      if (other !== label && votes[other] >= own) wins = false;
+    }
+    if (wins) correct++;
+    for (let m = 0; m < neighbours; m++) votes[bestLabel[m]] = 0;
+  }
+  return correct / heldOut.length;
+}
+
+function buildGrid(points: Float32Array, labels: Uint8Array, train: Int32Array): TrainingGrid {
+  let left = Infinity;
+  let right = -Infinity;
+  let bottom = Infinity;
+  let top = -Infinity;
+  let count = 0;
+  for (let t = 0; t < train.length; t++) {
+    const x = points[2 * train[t]];
+    const y = points[2 * train[t] + 1];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    count++;
+    if (x < left) left = x;
+    if (x > right) right = x;
+    if (y < bottom) bottom = y;
+    if (y > top) top = y;
+  }
+
+  // Cells roughly square in map units, about POINTS_PER_CELL points each on average.
+  const cells = Math.max(1, Math.floor(count / POINTS_PER_CELL));
+  const spanX = count > 0 ? right - left : 0;
+  const spanY = count > 0 ? top - bottom : 0;
+  let columns: number;
+  if (spanX > 0 && spanY > 0) columns = Math.round(Math.sqrt((cells * spanX) / spanY));
+  else columns = spanX > 0 ? cells : 1;
+  columns = Math.min(cells, Math.max(1, columns));
+  const rows = Math.max(1, Math.min(cells, spanY > 0 ? Math.round(cells / columns) : 1));
+  // A collapsed axis has one cell; any positive size keeps the arithmetic finite.
+  const cellWidth = spanX > 0 ? spanX / columns : 1;
+  const cellHeight = spanY > 0 ? spanY / rows : 1;
+
+  // Counting sort of the training points by cell.
+  const cellOf = new Int32Array(train.length).fill(-1);
+  const cellStart = new Int32Array(columns * rows + 1);
+  for (let t = 0; t < train.length; t++) {
+    const x = points[2 * train[t]];
+    const y = points[2 * train[t] + 1];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const cell = cellRow(y, bottom, cellHeight, rows) * columns + cellColumn(x, left, cellWidth, columns);
+    cellOf[t] = cell;
+    cellStart[cell + 1]++;
+  }
+  for (let c = 0; c < columns * rows; c++) cellStart[c + 1] += cellStart[c];
+  const fill = cellStart.slice(0, columns * rows);
+  const xs = new Float64Array(count);
+  const ys = new Float64Array(count);
+  const sortedLabels = new Uint8Array(count);
+  const keys = new Int32Array(count);
+  for (let t = 0; t < train.length; t++) {
+    const cell = cellOf[t];
+    if (cell < 0) continue;
+    const slot = fill[cell]++;
+    const image = train[t];
+    xs[slot] = points[2 * image];
+    ys[slot] = points[2 * image + 1];
+    sortedLabels[slot] = labels[image];
+    keys[slot] = image;
+  }
+  return { xs, ys, labels: sortedLabels, keys, cellStart, columns, rows, left, bottom, cellWidth, cellHeight };
+}
+
+function cellColumn(x: number, left: number, cellWidth: number, columns: number): number {
+  return Math.min(columns - 1, Math.max(0, Math.floor((x - left) / cellWidth)));
+}
+
+function cellRow(y: number, bottom: number, cellHeight: number, rows: number): number {
+  return Math.min(rows - 1, Math.max(0, Math.floor((y - bottom) / cellHeight)));
+}
+
+/**
+ * Fills the best-* arrays with the nearest training points to (qx, qy), nearest first. Searches the
+ * query's cell, then rings of cells around it, until no unvisited cell can hold a closer point.
+ */
+function findNearest(
+  grid: TrainingGrid,
+  qx: number,
+  qy: number,
+  bestDistance: Float64Array,
+  bestKey: Int32Array,
+  bestLabel: Int32Array,
+): void {
+  const { xs, ys, labels, keys, cellStart, columns, rows, left, bottom, cellWidth, cellHeight } = grid;
+  const k = bestDistance.length;
+  const last = k - 1;
+  bestDistance.fill(Infinity);
+  bestKey.fill(0x7fffffff);
+
+  // Queries off the grid start from the nearest edge cell; the bounds below use the true position.
+  const column = cellColumn(qx, left, cellWidth, columns);
+  const row = cellRow(qy, bottom, cellHeight, rows);
+  // Guards the stopping test against rounding in the cell assignment.
+  const slack = 1e-9 * (cellWidth + cellHeight);
+
+  // Points from..to-1 in grid order; consecutive cells of a row are one contiguous run.
+  const scan = (from: number, to: number): void => {
+    for (let p = from; p < to; p++) {
+      const dx = xs[p] - qx;
+      const dy = ys[p] - qy;
+      const distance = dx * dx + dy * dy;
+      const key = keys[p];
+      if (distance > bestDistance[last] || (distance === bestDistance[last] && key > bestKey[last])) continue;
+      // Insert into the sorted list, dropping the farthest.
+      let slot = last;
+      while (
+        slot > 0 &&
+        (bestDistance[slot - 1] > distance || (bestDistance[slot - 1] === distance && bestKey[slot - 1] > key))
+      ) {
+        bestDistance[slot] = bestDistance[slot - 1];
+        bestKey[slot] = bestKey[slot - 1];
+        bestLabel[slot] = bestLabel[slot - 1];
+        slot--;
+      }
+      bestDistance[slot] = distance;
+      bestKey[slot] = key;
+      bestLabel[slot] = labels[p];
+    }
+  };
+
+  for (let ring = 0; ; ring++) {
+    const rowLow = row - ring;
+    const rowHigh = row + ring;
+    const columnLow = column - ring;
+    const columnHigh = column + ring;
+    for (let r = Math.max(0, rowLow); r <= Math.min(rows - 1, rowHigh); r++) {
+      const rowStart = r * columns;
+      if (r === rowLow || r === rowHigh) {
+        // The ring's top and bottom rows are new all along.
+        const cellFrom = rowStart + Math.max(0, columnLow);
+        const cellTo = rowStart + Math.min(columns - 1, columnHigh);
+        scan(cellStart[cellFrom], cellStart[cellTo + 1]);
+      } else {
+        // In between, only the ring's leftmost and rightmost cells are new.
+        if (columnLow >= 0) scan(cellStart[rowStart + columnLow], cellStart[rowStart + columnLow + 1]);
+        if (columnHigh < columns) scan(cellStart[rowStart + columnHigh], cellStart[rowStart + columnHigh + 1]);
+      }
+    }
+
+    // Every cell not yet visited lies beyond one side of the visited block; a side that already
+    // reaches the grid's edge hides nothing.
+    const toLeft = columnLow > 0 ? qx - (left + columnLow * cellWidth) : Infinity;
+    const toRight = columnHigh < columns - 1 ? left + (columnHigh + 1) * cellWidth - qx : Infinity;
+    const below = rowLow > 0 ? qy - (bottom + rowLow * cellHeight) : Infinity;
+    const above = rowHigh < rows - 1 ? bottom + (rowHigh + 1) * cellHeight - qy : Infinity;
+    const reach = Math.min(toLeft, toRight, below, above);
+    if (reach === Infinity) return;
+    const safe = reach - slack;
+    if (safe > 0 && bestDistance[last] < safe * safe) return;
+  }
+}
