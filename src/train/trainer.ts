@@ -1,0 +1,409 @@
+// The training loop's state and one-step-at-a-time driver, free of worker and DOM code, so the
+// worker (or a test) owns the loop and can pause, step, evaluate or move backends between steps.
+import * as tf from '@tensorflow/tfjs';
+import { type ImageShape, pixelsPerImage } from '../data/dataset';
+import { createRng, shuffleInPlace } from '../lib/rng';
+import { buildDenseDecoder, buildDenseEncoder } from '../model/dense';
+import { reconstructionLoss } from '../model/losses';
+import type { ExperimentConfig } from '../model/spec';
+import { applyWeights, snapshotWeights } from '../model/weights';
+import type { WeightSnapshot } from './protocol';
+
+export interface TrainerData {
+  /** Pixels 0..255 of the whole dataset, image after image (N * H * W * C bytes). */
+  images: Uint8Array;
+  shape: ImageShape;
+  /** Dataset indices trained on. */
+  train: Int32Array;
+  /** Dataset indices kept for evaluation. */
+  heldOut: Int32Array;
+}
+
+/** Adam's moment estimates as plain arrays, one entry per trainable variable (encoder's, then decoder's). */
+export interface OptimizerState {
+  /** Updates applied so far; sets the bias correction of the next one. */
+  iterations: number;
+  firstMoments: WeightSnapshot;
+  secondMoments: WeightSnapshot;
+}
+
+/** Everything needed to carry on training elsewhere (another backend) exactly where it stopped. */
+export interface TrainerState {
+  encoder: WeightSnapshot;
+  decoder: WeightSnapshot;
+  optimizer: OptimizerState;
+  globalStep: number;
+  /** Dataset indices in this epoch's batch order. */
+  epochOrder: Int32Array;
+}
+
+/** Images per forward pass when evaluating, encoding or reconstructing: bounds peak memory. */
+const INFERENCE_BATCH = 1000;
+
+/**
+ * Seeds of the trainer's independent random streams, all drawn from the one user seed so that
+ * changing, say, the batch order never shifts the initial weights.
+ */
+function deriveSeeds(seed: number): { encoder: number; decoder: number; shuffle: number } {
+  const rng = createRng(seed);
+  return { encoder: rng.nextSeed(), decoder: rng.nextSeed(), shuffle: rng.nextSeed() };
+}
+
+const ADAM_BETA1 = 0.9;
+const ADAM_BETA2 = 0.999;
+
+/**
+ * Adam (Kingma and Ba), written out here rather than using tf.train.adam because its moments must
+ * be read and written synchronously to move training between backends, and tfjs only exposes them
+ * through async getWeights/setWeights. The bias correction is computed in JS from the step count,
+ * so a restored optimizer continues bit for bit.
+ */
+class Adam {
+  iterations = 0;
+  private readonly firstMoments: tf.Variable[];
+  private readonly secondMoments: tf.Variable[];
+  private readonly epsilon: number;
+
+  constructor(
+    private readonly variables: tf.Variable[],
+    private readonly learningRate: number,
+  ) {
+    // The backend's epsilon keeps the denominator representable on float16 (some WebGL) devices.
+    this.epsilon = tf.backend().epsilon();
+    const zeros = (variable: tf.Variable): tf.Variable =>
+      tf.tidy(() => tf.variable(tf.zerosLike(variable), false));
+    this.firstMoments = variables.map(zeros);
+    this.secondMoments = variables.map(zeros);
+  }
+
+  /** Compute the loss and its gradients, update every variable, and return the loss (caller disposes). */
+  minimize(loss: () => tf.Scalar): tf.Scalar {
+    const { value, grads } = tf.variableGrads(loss, this.variables);
+    this.iterations += 1;
+    const firstCorrection = 1 - ADAM_BETA1 ** this.iterations;
+    const secondRoot = Math.sqrt(1 - ADAM_BETA2 ** this.iterations);
+    // lr * m_hat / (sqrt(v_hat) + eps), rearranged so the bias corrections are two JS numbers.
+    const stepSize = (this.learningRate * secondRoot) / firstCorrection;
+    const epsilon = this.epsilon * secondRoot;
+    tf.tidy(() => {
+      this.variables.forEach((variable, i) => {
+        const gradient = grads[variable.name];
+        const first = this.firstMoments[i];
+        const second = this.secondMoments[i];
+        first.assign(tf.add(tf.mul(first, ADAM_BETA1), tf.mul(gradient, 1 - ADAM_BETA1)));
+        second.assign(tf.add(tf.mul(second, ADAM_BETA2), tf.mul(tf.square(gradient), 1 - ADAM_BETA2)));
+        const update = tf.div(tf.mul(first, stepSize), tf.add(tf.sqrt(second), epsilon));
+        variable.assign(tf.sub(variable, update));
+      });
+    });
+    tf.dispose(grads);
+    return value;
+  }
+
+  exportState(): OptimizerState {
+    const snapshot = (moments: tf.Variable[]): WeightSnapshot => ({
+      shapes: moments.map((moment) => [...moment.shape]),
+      values: moments.map((moment) => new Float32Array(moment.dataSync())),
+    });
+    return {
+      iterations: this.iterations,
+      firstMoments: snapshot(this.firstMoments),
+      secondMoments: snapshot(this.secondMoments),
+    };
+  }
+
+  importState(state: OptimizerState): void {
+    for (const moments of [state.firstMoments, state.secondMoments]) {
+      if (moments.shapes.length !== this.variables.length) {
+        throw new Error(`Saved optimizer has moments for ${moments.shapes.length} variables, the model has ${this.variables.length}.`);
+      }
+      this.variables.forEach((variable, i) => {
+        if (!sameShape(moments.shapes[i], variable.shape) || moments.values[i].length !== variable.size) {
+          throw new Error(
+            `Saved optimizer moment ${i} has shape [${moments.shapes[i].join(', ')}], ` +
+              `its variable has [${variable.shape.join(', ')}].`,
+          );
+        }
+      });
+    }
+    if (!Number.isInteger(state.iterations) || state.iterations < 0) {
+      throw new Error(`Saved optimizer step count ${state.iterations} is not a whole number.`);
+    }
+    tf.tidy(() => {
+      this.variables.forEach((variable, i) => {
+        this.firstMoments[i].assign(tf.tensor(state.firstMoments.values[i].slice(), variable.shape, 'float32'));
+        this.secondMoments[i].assign(tf.tensor(state.secondMoments.values[i].slice(), variable.shape, 'float32'));
+      });
+    });
+    this.iterations = state.iterations;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.firstMoments, ...this.secondMoments]);
+  }
+}
+
+export class Trainer {
+  readonly config: ExperimentConfig;
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
+
+  private readonly encoder: tf.LayersModel;
+  private readonly decoder: tf.LayersModel;
+  private readonly optimizer: Adam;
+  /** The dataset on the device once, float32 in [0, 1], [N, H, W, C]; batches are gathered from it. */
+  private readonly images: tf.Tensor4D;
+  /** The variables the optimizer updates, encoder's then decoder's, in a fixed order. */
+  private readonly trainableVariables: tf.Variable[];
+  private readonly train: Int32Array;
+  private readonly shuffleSeed: number;
+  private readonly imageCount: number;
+  private step = 0;
+  /** Training indices in the current epoch's batch order. */
+  private order: Int32Array;
+  private disposed = false;
+
+  constructor(config: ExperimentConfig, data: TrainerData) {
+    const { spec, training } = config;
+    if (!sameShape(spec.inputShape, data.shape)) {
+      throw new Error(
+        `The model expects images of ${spec.inputShape.join('x')}, the data has ${data.shape.join('x')}.`,
+      );
+    }
+    const pixels = pixelsPerImage(data.shape);
+    if (data.images.length % pixels !== 0) {
+      throw new Error(`The image buffer holds ${data.images.length} bytes, not a whole number of images.`);
+    }
+    if (data.train.length === 0) throw new Error('There are no training images.');
+    this.imageCount = data.images.length / pixels;
+    for (const indices of [data.train, data.heldOut]) {
+      for (const index of indices) {
+        if (index < 0 || index >= this.imageCount) {
+          throw new Error(`Image index ${index} is outside the dataset of ${this.imageCount} images.`);
+        }
+      }
+    }
+
+    this.config = config;
+    this.train = data.train.slice();
+    this.stepsPerEpoch = Math.ceil(this.train.length / training.batchSize);
+    this.totalSteps = this.stepsPerEpoch * training.epochs;
+    const seeds = deriveSeeds(training.seed);
+    this.shuffleSeed = seeds.shuffle;
+    this.order = this.shuffledOrder(0);
+
+    // A backend can fail part way through building (out of memory, lost context): free what was
+    // made so far, so the caller can try another backend without leaking.
+    const made: { dispose(): void }[] = [];
+    try {
+      this.encoder = keep(made, buildDenseEncoder(spec, seeds.encoder));
+      this.decoder = keep(made, buildDenseDecoder(spec, seeds.decoder));
+      this.trainableVariables = [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map(
+        (weight) => weight.read() as tf.Variable,
+      );
+      this.optimizer = keep(made, new Adam(this.trainableVariables, training.learningRate));
+      // Scaled once here in JS rather than per batch on the device; the backend takes this buffer.
+      const scaled = new Float32Array(data.images.length);
+      for (let i = 0; i < scaled.length; i++) scaled[i] = data.images[i] / 255;
+      this.images = tf.tensor4d(scaled, [this.imageCount, ...data.shape], 'float32');
+    } catch (error) {
+      made.forEach((resource) => resource.dispose());
+      throw error;
+    }
+  }
+
+  /** Rebuild a trainer on the current tf backend from `exportState`, at the same point of training. */
+  static async restore(config: ExperimentConfig, data: TrainerData, state: TrainerState): Promise<Trainer> {
+    const trainer = new Trainer(config, data);
+    try {
+      trainer.importState(state);
+    } catch (error) {
+      trainer.dispose();
+      throw error;
+    }
+    return trainer;
+  }
+
+  /** 0-based epoch the next step belongs to; equals `epochs` once training has finished. */
+  get epoch(): number {
+    return Math.floor(this.step / this.stepsPerEpoch);
+  }
+
+  /** Steps already done in the current epoch. */
+  get stepInEpoch(): number {
+    return this.step % this.stepsPerEpoch;
+  }
+
+  /** Steps done since the model was built (or restored from that point). */
+  get globalStep(): number {
+    return this.step;
+  }
+
+  get finished(): boolean {
+    return this.step >= this.totalSteps;
+  }
+
+  /** One Adam step on the next batch; resolves to that batch's loss before the update. */
+  async trainStep(): Promise<number> {
+    this.assertAlive();
+    if (this.finished) throw new Error('Training has finished: every epoch has run.');
+    const { batchSize } = this.config.training;
+    const start = this.stepInEpoch * batchSize;
+    const batchIndices = this.order.subarray(start, Math.min(start + batchSize, this.order.length));
+
+    const cost = tf.tidy(() => {
+      // Gathered outside the loss function so the tape does not record it.
+      const batch = tf.gather(this.images, tf.tensor1d(batchIndices, 'int32'));
+      return this.optimizer.minimize(() => this.objective(batch));
+    });
+    this.step += 1;
+    // Shuffle as soon as an epoch ends, so `order` always belongs to `epoch` and exportState
+    // taken at an epoch boundary carries the order the next step will use.
+    if (this.stepInEpoch === 0 && !this.finished) this.order = this.shuffledOrder(this.epoch);
+    try {
+      return (await cost.data())[0];
+    } finally {
+      cost.dispose();
+    }
+  }
+
+  /** Mean reconstruction loss over the given images (the first `maxCount` of them, if given). */
+  async evaluate(indices: Int32Array, maxCount = indices.length): Promise<number> {
+    this.assertAlive();
+    const chosen = indices.subarray(0, Math.max(0, Math.min(maxCount, indices.length)));
+    if (chosen.length === 0) return NaN;
+    let weightedSum = 0;
+    for (let start = 0; start < chosen.length; start += INFERENCE_BATCH) {
+      const part = chosen.subarray(start, start + INFERENCE_BATCH);
+      const loss = tf.tidy(() => {
+        const batch = tf.gather(this.images, tf.tensor1d(part, 'int32'));
+        return reconstructionLoss(this.config.spec.loss, batch, this.reconstructBatch(batch));
+      });
+      try {
+        // Each batch's loss is a mean; weighting by its size makes the total an exact mean.
+        weightedSum += (await loss.data())[0] * part.length;
+      } finally {
+        loss.dispose();
+      }
+    }
+    return weightedSum / chosen.length;
+  }
+
+  /** Latent codes of every image in the dataset, row i = image i, `latentDim` values per row. */
+  async encodeAll(batchSize = INFERENCE_BATCH): Promise<Float32Array> {
+    this.assertAlive();
+    const { latentDim } = this.config.spec;
+    const codes = new Float32Array(this.imageCount * latentDim);
+    const [, height, width, channels] = this.images.shape;
+    for (let start = 0; start < this.imageCount; start += batchSize) {
+      const count = Math.min(batchSize, this.imageCount - start);
+      const code = tf.tidy(() => {
+        const batch = tf.slice(this.images, [start, 0, 0, 0], [count, height, width, channels]);
+        return this.encoder.apply(batch, { training: false }) as tf.Tensor;
+      });
+      try {
+        codes.set(await code.data(), start * latentDim);
+      } finally {
+        code.dispose();
+      }
+    }
+    return codes;
+  }
+
+  /** The model's reconstructions of the given images, pixels in [0, 1], image after image. */
+  async reconstruct(indices: Int32Array): Promise<Float32Array> {
+    this.assertAlive();
+    const pixels = pixelsPerImage(this.config.spec.inputShape);
+    const result = new Float32Array(indices.length * pixels);
+    for (let start = 0; start < indices.length; start += INFERENCE_BATCH) {
+      const part = indices.subarray(start, start + INFERENCE_BATCH);
+      const images = tf.tidy(() =>
+        this.reconstructBatch(tf.gather(this.images, tf.tensor1d(part, 'int32'))),
+      );
+      try {
+        result.set(await images.data(), start * pixels);
+      } finally {
+        images.dispose();
+      }
+    }
+    return result;
+  }
+
+  /** A copy of the decoder's weights, for the main-thread replica. */
+  decoderWeights(): WeightSnapshot {
+    this.assertAlive();
+    return snapshotWeights(this.decoder);
+  }
+
+  /** Weights, optimizer slots and progress as plain arrays, independent of this backend. */
+  exportState(): TrainerState {
+    this.assertAlive();
+    return {
+      encoder: snapshotWeights(this.encoder),
+      decoder: snapshotWeights(this.decoder),
+      optimizer: this.optimizer.exportState(),
+      globalStep: this.step,
+      epochOrder: this.order.slice(),
+    };
+  }
+
+  /** Frees every tensor this trainer made. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.images.dispose();
+    this.optimizer.dispose();
+    this.encoder.dispose();
+    this.decoder.dispose();
+  }
+
+  /**
+   * The quantity gradient steps minimise, for one batch of images in [0, 1]. Kept in one place so
+   * other autoencoder kinds can add their terms here (a VAE's KL divergence, a sparsity or
+   * contractive penalty) while evaluation keeps reporting the reconstruction loss alone.
+   */
+  private objective(batch: tf.Tensor): tf.Scalar {
+    const code = this.encoder.apply(batch, { training: true }) as tf.Tensor;
+    const output = this.decoder.apply(code, { training: true }) as tf.Tensor;
+    return reconstructionLoss(this.config.spec.loss, batch, output);
+  }
+
+  private reconstructBatch(batch: tf.Tensor): tf.Tensor {
+    const code = this.encoder.apply(batch, { training: false }) as tf.Tensor;
+    return this.decoder.apply(code, { training: false }) as tf.Tensor;
+  }
+
+  /** The training indices in the batch order of `epoch`: a pure function of seed and epoch. */
+  private shuffledOrder(epoch: number): Int32Array {
+    const order = this.train.slice();
+    shuffleInPlace(order, createRng((this.shuffleSeed + Math.imul(epoch + 1, 0x9e3779b1)) >>> 0));
+    return order;
+  }
+
+  private importState(state: TrainerState): void {
+    if (!Number.isInteger(state.globalStep) || state.globalStep < 0 || state.globalStep > this.totalSteps) {
+      throw new Error(`Saved progress (step ${state.globalStep}) does not fit this training run.`);
+    }
+    if (state.epochOrder.length !== this.train.length) {
+      throw new Error('Saved batch order does not fit the training images.');
+    }
+    applyWeights(this.encoder, state.encoder);
+    applyWeights(this.decoder, state.decoder);
+    this.optimizer.importState(state.optimizer);
+    this.step = state.globalStep;
+    this.order = state.epochOrder.slice();
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('Trainer used after dispose().');
+  }
+}
+
+function keep<T extends { dispose(): void }>(made: { dispose(): void }[], resource: T): T {
+  made.push(resource);
+  return resource;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((size, i) => size === b[i]);
+}

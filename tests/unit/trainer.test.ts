@@ -1,0 +1,220 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ImageShape, splitDataset } from '../../src/data/dataset';
+import { createRng } from '../../src/lib/rng';
+import { DecoderReplica } from '../../src/model/decoderReplica';
+import type { ExperimentConfig } from '../../src/model/spec';
+import { Trainer, type TrainerData } from '../../src/train/trainer';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const SHAPE: ImageShape = [8, 8, 1];
+const IMAGE_COUNT = 200;
+const HELD_OUT = 40;
+
+/**
+ * 200 synthetic 8x8 images: a bright horizontal or vertical bar at a random row or column, or a
+ * filled square in a random corner, over faint seeded noise. Easy to learn, so a few epochs show it.
+ */
+function patternData(seed: number): TrainerData {
+  const rng = createRng(seed);
+  const [height, width] = SHAPE;
+  const images = new Uint8Array(IMAGE_COUNT * height * width);
+  for (let n = 0; n < IMAGE_COUNT; n++) {
+    const kind = n % 3;
+    const where = rng.nextInt(height);
+    const corner = rng.nextInt(4);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inSquare =
+          (corner < 2 ? y < 4 : y >= 4) && (corner % 2 === 0 ? x < 4 : x >= 4);
+        const lit = kind === 0 ? y === where : kind === 1 ? x === where : inSquare;
+        images[(n * height + y) * width + x] = lit ? 230 + rng.nextInt(26) : rng.nextInt(30);
+      }
+    }
+  }
+  const split = splitDataset(IMAGE_COUNT, HELD_OUT, createRng(seed));
+  return { images, shape: SHAPE, train: split.train, heldOut: split.heldOut };
+}
+
+function config(overrides: Partial<ExperimentConfig['training']> = {}, hiddenSizes = [32]): ExperimentConfig {
+  return {
+    spec: { kind: 'basic', inputShape: SHAPE, hiddenSizes, activation: 'relu', latentDim: 2, loss: 'bce' },
+    training: { learningRate: 0.01, batchSize: 20, epochs: 4, seed: 7, ...overrides },
+  };
+}
+
+async function runSteps(trainer: Trainer, count: number): Promise<number[]> {
+  const losses: number[] = [];
+  for (let i = 0; i < count; i++) losses.push(await trainer.trainStep());
+  return losses;
+}
+
+const DATA = patternData(3);
+
+describe('Trainer', () => {
+  it('counts steps per epoch (last batch partial), total steps, epoch and step within it', async () => {
+    // 160 training images in batches of 64: 64 + 64 + 32.
+    const trainer = new Trainer(config({ batchSize: 64, epochs: 2 }), DATA);
+    expect([trainer.stepsPerEpoch, trainer.totalSteps]).toEqual([3, 6]);
+    const seen: [number, number, number][] = [];
+    while (!trainer.finished) {
+      seen.push([trainer.epoch, trainer.stepInEpoch, trainer.globalStep]);
+      await trainer.trainStep();
+    }
+    expect(seen).toEqual([
+      [0, 0, 0],
+      [0, 1, 1],
+      [0, 2, 2],
+      [1, 0, 3],
+      [1, 1, 4],
+      [1, 2, 5],
+    ]);
+    expect([trainer.epoch, trainer.globalStep]).toEqual([2, 6]);
+    await expect(trainer.trainStep()).rejects.toThrow(/finished/);
+    trainer.dispose();
+  });
+
+  it('a seeded short training lowers the held-out loss well below its starting value', async () => {
+    const trainer = new Trainer(config(), DATA);
+    const before = await trainer.evaluate(DATA.heldOut);
+    const losses = await runSteps(trainer, trainer.totalSteps);
+    const after = await trainer.evaluate(DATA.heldOut);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(after).toBeLessThan(before * 0.75);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-8))).toBeLessThan(mean(losses.slice(0, 8)));
+    trainer.dispose();
+  });
+
+  it('two trainers with the same seed give identical losses; another seed gives different ones', async () => {
+    const a = new Trainer(config(), DATA);
+    const b = new Trainer(config(), DATA);
+    const c = new Trainer(config({ seed: 8 }), DATA);
+    const steps = a.stepsPerEpoch + 4; // crosses into the second epoch's shuffle
+    const [lossesA, lossesB, lossesC] = [await runSteps(a, steps), await runSteps(b, steps), await runSteps(c, steps)];
+    expect(lossesB).toEqual(lossesA);
+    expect(lossesC).not.toEqual(lossesA);
+    [a, b, c].forEach((t) => t.dispose());
+  });
+
+  it('visits every training image once per epoch, in a new seeded order each epoch', async () => {
+    const trainer = new Trainer(config(), DATA);
+    const first = trainer.exportState().epochOrder;
+    await runSteps(trainer, trainer.stepsPerEpoch);
+    const second = trainer.exportState().epochOrder;
+    const sorted = (xs: Int32Array) => Array.from(xs).sort((p, q) => p - q);
+    expect(sorted(first)).toEqual(Array.from(DATA.train));
+    expect(sorted(second)).toEqual(Array.from(DATA.train));
+    expect(Array.from(second)).not.toEqual(Array.from(first));
+    expect(Array.from(first)).not.toEqual(Array.from(DATA.train));
+    trainer.dispose();
+  });
+
+  it('keeps tf.memory().numTensors constant across epochs and returns to the baseline after dispose', async () => {
+    const baseline = tf.memory().numTensors;
+    const trainer = new Trainer(config({ epochs: 3 }), DATA);
+    const counts: number[] = [];
+    while (!trainer.finished) {
+      await runSteps(trainer, trainer.stepsPerEpoch);
+      await trainer.evaluate(DATA.heldOut);
+      await trainer.encodeAll(64);
+      await trainer.reconstruct(DATA.heldOut.subarray(0, 5));
+      trainer.decoderWeights();
+      trainer.exportState();
+      counts.push(tf.memory().numTensors);
+    }
+    expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('exportState / restore continues with the same losses as an uninterrupted trainer', async () => {
+    const original = new Trainer(config(), DATA);
+    await runSteps(original, original.stepsPerEpoch - 2); // stop two steps before an epoch boundary
+    const state = original.exportState();
+    const restored = await Trainer.restore(config(), DATA, state);
+    expect([restored.epoch, restored.stepInEpoch, restored.globalStep]).toEqual([
+      original.epoch,
+      original.stepInEpoch,
+      original.globalStep,
+    ]);
+    // Same weights and moments, so the next losses match exactly, across the epoch boundary too.
+    const [next, nextRestored] = [await runSteps(original, 6), await runSteps(restored, 6)];
+    expect(nextRestored).toEqual(next);
+    // The state is a copy: training on did not change it.
+    expect(state.globalStep).toBe(original.stepsPerEpoch - 2);
+    original.dispose();
+    restored.dispose();
+  });
+
+  it('exportState taken exactly at an epoch boundary restores the next epoch\'s batch order', async () => {
+    const original = new Trainer(config(), DATA);
+    await runSteps(original, original.stepsPerEpoch);
+    const restored = await Trainer.restore(config(), DATA, original.exportState());
+    expect([restored.epoch, restored.stepInEpoch]).toEqual([1, 0]);
+    expect(await runSteps(restored, 3)).toEqual(await runSteps(original, 3));
+    original.dispose();
+    restored.dispose();
+  });
+
+  it('restore refuses a state from another architecture and leaks nothing', async () => {
+    const baseline = tf.memory().numTensors;
+    const source = new Trainer(config({}, [16]), DATA);
+    await source.trainStep();
+    const state = source.exportState();
+    source.dispose();
+    await expect(Trainer.restore(config({}, [32]), DATA, state)).rejects.toThrow(/does not fit/);
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('refuses data whose image shape differs from the model input', () => {
+    const wrong = { ...config(), spec: { ...config().spec, inputShape: [28, 28, 1] as const } };
+    expect(() => new Trainer(wrong, DATA)).toThrow(/expects images of 28x28x1, the data has 8x8x1/);
+  });
+
+  it('encodeAll gives one code per dataset image, the same whatever the batching', async () => {
+    const trainer = new Trainer(config(), DATA);
+    await runSteps(trainer, 5);
+    const codes = await trainer.encodeAll();
+    expect(codes.length).toBe(IMAGE_COUNT * 2);
+    expect(Array.from(await trainer.encodeAll(7))).toEqual(Array.from(codes));
+    // Images differ, so codes differ: rows are not all the same.
+    expect(new Set(Array.from(codes).map((v) => v.toFixed(5))).size).toBeGreaterThan(IMAGE_COUNT);
+    trainer.dispose();
+  });
+
+  it('evaluate uses the first maxCount images and weights batches into an exact mean', async () => {
+    const trainer = new Trainer(config(), DATA);
+    const first = await trainer.evaluate(DATA.heldOut, 10);
+    expect(first).toBeCloseTo(await trainer.evaluate(DATA.heldOut.slice(0, 10)), 6);
+    const perImage = await Promise.all(
+      Array.from(DATA.heldOut.subarray(0, 10)).map((i) => trainer.evaluate(Int32Array.of(i))),
+    );
+    expect(first).toBeCloseTo(perImage.reduce((a, b) => a + b, 0) / 10, 5);
+    expect(Number.isNaN(await trainer.evaluate(new Int32Array(0)))).toBe(true);
+    trainer.dispose();
+  });
+
+  it('the decoder weights, copied to a DecoderReplica, decode an image code to its reconstruction', async () => {
+    const trainer = new Trainer(config(), DATA);
+    await runSteps(trainer, 10);
+    const indices = Int32Array.of(4, 17, 150);
+    const codes = await trainer.encodeAll();
+    const reconstructions = await trainer.reconstruct(indices);
+    expect(reconstructions.length).toBe(3 * 64);
+    expect(Math.min(...reconstructions)).toBeGreaterThan(0);
+    expect(Math.max(...reconstructions)).toBeLessThan(1);
+    const replica = new DecoderReplica(config().spec);
+    replica.setWeights(trainer.decoderWeights());
+    indices.forEach((image, row) => {
+      const decoded = replica.decode(codes.slice(image * 2, image * 2 + 2));
+      const expected = reconstructions.subarray(row * 64, row * 64 + 64);
+      decoded.forEach((pixel, i) => expect(pixel).toBeCloseTo(expected[i], 5));
+    });
+    replica.dispose();
+    trainer.dispose();
+  });
+});
