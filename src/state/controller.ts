@@ -37,7 +37,7 @@ export class AppController {
     return this.store.getState();
   }
 
-  private notify(kind: 'info' | 'warning' | 'error', text: string): void {
+  notify(kind: 'info' | 'warning' | 'error', text: string): void {
     this.store.dispatch({ type: 'notice', kind, text });
   }
 
@@ -176,7 +176,10 @@ export class AppController {
       this.projectionDim = latentDim;
     }
     const points = (this.projection as Projection).project(codes, count);
-    const knnAccuracy = heldOutKnnAccuracy(points, dataset.labels, dataset.split.train, dataset.split.heldOut, 5);
+    const knnAccuracy =
+      dataset.split.heldOut.length > 0
+        ? heldOutKnnAccuracy(points, dataset.labels, dataset.split.train, dataset.split.heldOut, 5)
+        : null;
     this.store.dispatch({
       type: 'latents',
       snapshot: { codes, latentDim, globalStep },

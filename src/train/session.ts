@@ -152,6 +152,9 @@ export class TrainingSession {
       this.measuredFor = key;
     }
     await this.createTrainerWithFallback(null);
+    if (this.userChoice && this.backend) {
+      this.emit({ type: 'backends', reports: this.reports, chosen: this.backend, how: 'user' });
+    }
     this.resetTimers();
     this.setStatus('idle');
     await this.refreshViews();
@@ -264,11 +267,12 @@ export class TrainingSession {
 
   /** The user picked a backend (or asked to measure again): move the model there, keeping progress. */
   private async switchBackend(requested: BackendName | null): Promise<void> {
+    this.userChoice = requested;
+    if (requested) this.backend = requested;
     if (!this.data || !this.config) return;
     const state = this.trainer ? this.trainer.exportState() : this.lastGoodState;
     this.disposeTrainer();
     this.setStatus('preparing');
-    this.userChoice = requested;
     if (requested === null) {
       await this.measureBackends();
     } else {

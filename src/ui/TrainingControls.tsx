@@ -92,7 +92,9 @@ export function BackendPicker() {
   if (!backend) {
     return <p className="backend-line" role="status">Backend: measuring…</p>;
   }
-  const working = backend.reports.filter((report) => report.works);
+  // Every backend not known to be broken can be picked, measured or not.
+  const broken = new Set(backend.reports.filter((report) => !report.works).map((report) => report.name));
+  const pickable = (Object.keys(BACKEND_LABELS) as BackendName[]).filter((name) => !broken.has(name));
   return (
     <div className="backend">
       <p className="backend-line" role="status">
@@ -110,9 +112,9 @@ export function BackendPicker() {
           onChange={(e) => controller.chooseBackend(e.target.value === 'auto' ? null : (e.target.value as BackendName))}
         >
           <option value="auto">Fastest (measure)</option>
-          {working.map((report) => (
-            <option key={report.name} value={report.name}>
-              {BACKEND_LABELS[report.name]}
+          {pickable.map((name) => (
+            <option key={name} value={name}>
+              {BACKEND_LABELS[name]}
             </option>
           ))}
         </select>

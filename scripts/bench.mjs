@@ -1,0 +1,132 @@
+// `npm run bench`: measures the built app in headless Chromium and prints one JSON object.
+// Figures (all from one run, so ratios between them are fair on a noisy machine):
+//   backend                  the backend the app measured and chose
+//   trainImgPerSecApp        images/s of the app's training loop, wall clock, map refreshes included
+//   trainImgPerSecBare       images/s of a bare tfjs trainOnBatch loop, same model, backend, browser
+//   appVsBare                trainImgPerSecApp / trainImgPerSecBare
+//   decodeP95Ms              95th percentile of the main-thread decode per probe move, while training
+//   longestMainThreadTaskMs  longest main-thread task (Long Tasks API) while training and dragging
+//   scatterFrameMs10k        median time to draw one map frame of 10,000 points (and its p95)
+//   knn5At30s                held-out 5-NN accuracy on the map after 30 s of training, default settings
+// Usage: npm run bench [-- --seconds 30] [--settings "lr=0.005&batch=64"] [--no-bare]
+import { startPreviewServer, launchBrowser } from '../tests/browser/harness.mjs';
+
+const args = process.argv.slice(2);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const trainSeconds = Number(option('--seconds')) || 30;
+/** Settings as in the app's link, e.g. --settings "hidden=128,32&lr=0.005"; the defaults when absent. */
+const settingsHash = option('--settings') ?? '';
+const skipBare = args.includes('--no-bare');
+
+function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
+}
+const round = (value, digits = 2) => (value === null || !Number.isFinite(value) ? null : Number(value.toFixed(digits)));
+
+async function readProgress(page) {
+  return page.evaluate(() => {
+    const text = document.querySelector('.progress-head')?.textContent ?? '';
+    const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
+    return match ? (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) : 0;
+  });
+}
+
+async function benchApp(browser, baseUrl) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`${baseUrl}#${settingsHash}`);
+  const line = page.getByRole('status').filter({ hasText: /^Backend: (webgpu|webgl|wasm|cpu)\b/ });
+  await line.waitFor({ timeout: 180_000 });
+  const backend = /^Backend: (\w+)/.exec(await line.innerText())[1];
+  const batchSize = Number(await page.getByLabel('Batch size').inputValue());
+  const backendReports = await page.locator('.backend-reports').innerText();
+
+  await page.getByRole('button', { name: 'Train' }).click();
+  const trainStart = await page.evaluate(() => performance.now());
+  const startedAt = Date.now();
+  await page.waitForTimeout(3000);
+  const stepAt3s = await readProgress(page);
+  const timeAt3s = Date.now();
+
+  // Drag the probe back and forth across the map for a while, as a teacher would.
+  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 60_000 });
+  await page.evaluate(() => window.latentExplorerMetrics.clear());
+  const map = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
+  await page.mouse.move(map.x + map.width * 0.2, map.y + map.height * 0.2);
+  await page.mouse.down();
+  for (let i = 0; i < 240; i++) {
+    const t = i / 240;
+    await page.mouse.move(map.x + map.width * (0.2 + 0.6 * t), map.y + map.height * (0.2 + 0.6 * Math.abs(Math.sin(t * 6))));
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  const metrics = await page.evaluate(() => window.latentExplorerMetrics.snapshot());
+
+  await page.waitForTimeout(Math.max(0, startedAt + trainSeconds * 1000 - Date.now()));
+  const knn = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
+  const stepAtEnd = await readProgress(page);
+  const timeAtEnd = Date.now();
+  const longTasks = await page.evaluate((start) => window.longTasks.filter((task) => task.start >= start), trainStart);
+  const frames = metrics.frameMs.filter((_, i) => metrics.framePoints[i] === 10_000);
+  await page.close();
+  return {
+    backend,
+    backendReports,
+    batchSize,
+    trainImgPerSecApp: ((stepAtEnd - stepAt3s) * batchSize) / ((timeAtEnd - timeAt3s) / 1000),
+    decodeP95Ms: percentile(metrics.decodeMs, 0.95),
+    decodeCount: metrics.decodeMs.length,
+    longestMainThreadTaskMs: longTasks.reduce((longest, task) => Math.max(longest, task.duration), 0),
+    longTaskCount: longTasks.length,
+    scatterFrameMs10k: percentile(frames, 0.5),
+    scatterFrameP95Ms10k: percentile(frames, 0.95),
+    knn5At30s: knn,
+  };
+}
+
+async function benchBare(browser, baseUrl, backend, seconds) {
+  const page = await browser.newPage();
+  await page.goto(`${baseUrl}bench.html#backend=${backend}&seconds=${seconds}${settingsHash ? `&${settingsHash}` : ''}`);
+  await page.waitForFunction(() => window.bareBenchResult !== undefined, null, { timeout: (seconds + 120) * 1000 });
+  const result = await page.evaluate(() => window.bareBenchResult);
+  await page.close();
+  if (result.error) throw new Error(`bare loop failed: ${result.error}`);
+  return result;
+}
+
+const server = await startPreviewServer();
+const browser = await launchBrowser();
+try {
+  const app = await benchApp(browser, server.url);
+  const bare = skipBare
+    ? { imagesPerSecond: NaN }
+    : await benchBare(browser, server.url, app.backend, Math.max(10, trainSeconds - 10));
+  const report = {
+    backend: app.backend,
+    batchSize: app.batchSize,
+    trainImgPerSecApp: round(app.trainImgPerSecApp, 0),
+    trainImgPerSecBare: round(bare.imagesPerSecond, 0),
+    appVsBare: round(app.trainImgPerSecApp / bare.imagesPerSecond, 3),
+    decodeP95Ms: round(app.decodeP95Ms),
+    decodeCount: app.decodeCount,
+    longestMainThreadTaskMs: round(app.longestMainThreadTaskMs, 0),
+    longTaskCount: app.longTaskCount,
+    scatterFrameMs10k: round(app.scatterFrameMs10k),
+    scatterFrameP95Ms10k: round(app.scatterFrameP95Ms10k),
+    knn5At30s: round(app.knn5At30s, 3),
+    trainSeconds,
+    settings: settingsHash || 'defaults',
+    backendSelfTest: app.backendReports.replace(/\s+/g, ' ').trim(),
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await browser.close();
+  await server.close();
+}

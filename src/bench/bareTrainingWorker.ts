@@ -1,0 +1,76 @@
+// Benchmark baseline: the same dense autoencoder trained by a bare tfjs `trainOnBatch` loop, with
+// none of the app's machinery (no progress events, no map refresh, no weight snapshots).
+// `npm run bench` compares the app's training speed with this one on the same backend.
+import * as tf from '@tensorflow/tfjs';
+import { loadBuiltInMnist } from '../data/packedDataset';
+import { activateBackend } from '../lib/backends';
+import { buildDenseDecoder, buildDenseEncoder } from '../model/dense';
+import type { ExperimentConfig } from '../model/spec';
+import type { BackendName } from '../train/protocol';
+
+export interface BareBenchRequest {
+  datasetUrl: string;
+  backend: BackendName;
+  config: ExperimentConfig;
+  seconds: number;
+}
+
+export interface BareBenchResult {
+  backend: string;
+  imagesPerSecond: number;
+  steps: number;
+}
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<BareBenchRequest>) => void) | null;
+  postMessage(message: BareBenchResult | { error: string }): void;
+}
+const scope = self as unknown as WorkerScope;
+
+scope.onmessage = async ({ data: request }) => {
+  try {
+    scope.postMessage(await run(request));
+  } catch (error) {
+    scope.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
+};
+
+async function run({ datasetUrl, backend, config, seconds }: BareBenchRequest): Promise<BareBenchResult> {
+  const dataset = await loadBuiltInMnist(datasetUrl);
+  await activateBackend(backend);
+  const { spec, training } = config;
+  const encoder = buildDenseEncoder(spec, 1);
+  const decoder = buildDenseDecoder(spec, 2);
+  const input = tf.input({ shape: [...spec.inputShape] });
+  const output = decoder.apply(encoder.apply(input)) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: output });
+  model.compile({
+    optimizer: tf.train.adam(training.learningRate),
+    loss: spec.loss === 'bce' ? 'binaryCrossentropy' : 'meanSquaredError',
+  });
+  const count = dataset.labels.length;
+  const scaled = new Float32Array(dataset.images.length);
+  for (let i = 0; i < scaled.length; i++) scaled[i] = dataset.images[i] / 255;
+  const images = tf.tensor4d(scaled, [count, ...dataset.shape]);
+  const batchSize = training.batchSize;
+  let cursor = 0;
+  const step = async () => {
+    const indices = tf.tensor1d(
+      Int32Array.from({ length: batchSize }, (_, i) => (cursor + i) % count),
+      'int32',
+    );
+    cursor = (cursor + batchSize) % count;
+    const batch = tf.gather(images, indices);
+    await model.trainOnBatch(batch, batch);
+    tf.dispose([indices, batch]);
+  };
+  for (let i = 0; i < 3; i++) await step();
+  const started = performance.now();
+  let steps = 0;
+  while (performance.now() - started < seconds * 1000) {
+    await step();
+    steps++;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  return { backend: tf.getBackend(), imagesPerSecond: (steps * batchSize) / elapsed, steps };
+}

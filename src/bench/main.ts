@@ -1,0 +1,35 @@
+// The benchmark page: runs the bare training loop in a worker and leaves the result on `window`
+// for `scripts/bench.mjs` to read. Settings come from the hash: backend, seconds and the app's
+// own settings keys (so both loops train the same model).
+import { readUrlSettings } from '../state/urlState';
+import { DEFAULT_RAW_SETTINGS, validateConfig } from '../model/validate';
+import { BUILT_IN_MNIST_PATH } from '../data/packedDataset';
+import type { BareBenchRequest, BareBenchResult } from './bareTrainingWorker';
+
+declare global {
+  interface Window {
+    bareBenchResult?: BareBenchResult | { error: string };
+  }
+}
+
+const hash = new URLSearchParams(window.location.hash.slice(1));
+const settings = readUrlSettings(window.location.hash, DEFAULT_RAW_SETTINGS, [28, 28, 1]);
+const validated = validateConfig(settings.raw, [28, 28, 1]);
+const output = document.getElementById('result') as HTMLElement;
+if (!validated.ok) {
+  window.bareBenchResult = { error: JSON.stringify(validated.errors) };
+} else {
+  const request: BareBenchRequest = {
+    datasetUrl: new URL(BUILT_IN_MNIST_PATH, document.baseURI).href,
+    backend: settings.backend ?? 'wasm',
+    config: validated.config,
+    seconds: Number(hash.get('seconds') ?? '15'),
+  };
+  const worker = new Worker(new URL('./bareTrainingWorker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (event: MessageEvent<BareBenchResult | { error: string }>) => {
+    window.bareBenchResult = event.data;
+    output.textContent = JSON.stringify(event.data);
+  };
+  worker.postMessage(request);
+  output.textContent = `training ${request.backend} for ${request.seconds} s…`;
+}

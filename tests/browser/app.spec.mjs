@@ -1,0 +1,188 @@
+// End-to-end: the first slice in a real browser. Train on the built-in digits, watch the map fill,
+// drag the probe, pause / resume / step, refuse bad settings, switch backends without losing work.
+// Every page is also checked for console errors and requests that leave the app's origin.
+
+const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
+
+async function openApp(ctx, hash = '') {
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1440, height: 960 });
+  await page.goto(ctx.baseUrl + hash);
+  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor();
+  return page;
+}
+
+/** Non-white pixels inside the map canvas: how much of it the points cover. */
+function inkedPixels(page) {
+  return page.getByRole('img', { name: 'Latent map' }).evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) inked++;
+    return inked;
+  });
+}
+
+/** A checksum of the decoded image's pixels. */
+function decodedChecksum(page) {
+  return page.getByRole('img', { name: 'Decoded image' }).evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1_000_000_007;
+    return sum;
+  });
+}
+
+async function waitForMap(page) {
+  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, {
+    timeout: 120_000,
+  });
+}
+
+async function globalStep(page) {
+  const text = await page.locator('.progress-head').innerText();
+  const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
+  if (!match) throw new Error(`no progress figures in "${text}"`);
+  return (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]);
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export const tests = [
+  {
+    name: 'measures the backends, trains on the digits and fills the map, the chart and the kNN figure',
+    async run(ctx) {
+      const page = await openApp(ctx, '#epochs=2');
+      const line = await page.getByRole('status').filter({ hasText: BACKEND_LINE }).innerText();
+      assert(BACKEND_LINE.test(line), `backend line reads "${line}"`);
+      const before = await inkedPixels(page);
+      await page.getByRole('button', { name: 'Train' }).click();
+      await waitForMap(page);
+      await page.locator('.loss-figures', { hasText: 'Epoch 1:' }).waitFor({ timeout: 120_000 });
+      const after = await inkedPixels(page);
+      assert(after > before + 3000, `map ink went from ${before} to ${after} pixels; expected thousands of points`);
+      const knn = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
+      assert(knn > 0.1 && knn <= 1, `held-out kNN accuracy ${knn} is not a share above chance`);
+      await page.getByText('Done', { exact: true }).waitFor({ timeout: 120_000 });
+    },
+  },
+  {
+    name: 'dragging the probe (and moving it with arrow keys) decodes new pixels while training runs',
+    async run(ctx) {
+      const page = await openApp(ctx, '#backend=wasm');
+      await page.getByRole('button', { name: 'Train' }).click();
+      await waitForMap(page);
+      const probe = page.getByRole('slider', { name: 'Latent probe' });
+      const map = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
+      const first = await decodedChecksum(page);
+      await page.mouse.move(map.x + map.width * 0.3, map.y + map.height * 0.35);
+      await page.mouse.down();
+      await page.mouse.move(map.x + map.width * 0.7, map.y + map.height * 0.6, { steps: 15 });
+      await page.mouse.up();
+      await page.waitForTimeout(100);
+      const dragged = await decodedChecksum(page);
+      assert(dragged !== first, 'the decoded image did not change when the probe was dragged');
+      assert(await page.getByRole('button', { name: 'Pause' }).isEnabled(), 'training stopped during the drag');
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      await page.waitForTimeout(600);
+      const paused = await decodedChecksum(page);
+      await probe.focus();
+      for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowUp');
+      await page.waitForTimeout(100);
+      assert((await decodedChecksum(page)) !== paused, 'arrow keys on the probe did not change the decoded image');
+    },
+  },
+  {
+    name: 'Pause stops training, Step takes exactly one step, Resume goes on',
+    async run(ctx) {
+      const page = await openApp(ctx, '#backend=wasm');
+      await page.getByRole('button', { name: 'Train' }).click();
+      await page.locator('.progress-head', { hasText: 'step' }).waitFor();
+      await page.waitForTimeout(1500);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      await page.waitForTimeout(500);
+      const pausedAt = await globalStep(page);
+      await page.waitForTimeout(1500);
+      assert((await globalStep(page)) === pausedAt, 'steps went on while paused');
+      await page.getByRole('button', { name: 'Step' }).click();
+      await page.waitForFunction((at) => {
+        const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
+        return match && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) !== at;
+      }, pausedAt);
+      assert((await globalStep(page)) === pausedAt + 1, `Step moved from ${pausedAt} to ${await globalStep(page)}`);
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.waitForTimeout(2000);
+      assert((await globalStep(page)) > pausedAt + 2, 'Resume did not continue training');
+    },
+  },
+  {
+    name: 'bad settings are refused beside their field and the trained model is kept',
+    async run(ctx) {
+      const page = await openApp(ctx, '#backend=wasm');
+      await page.getByRole('button', { name: 'Train' }).click();
+      await waitForMap(page);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      await page.waitForTimeout(1000); // the map's last glide after pausing
+      const stepBefore = await globalStep(page);
+      const inkBefore = await inkedPixels(page);
+
+      await page.getByLabel('Latent size').fill('0');
+      await page.getByText(/Latent size must be/).waitFor();
+      await page.getByLabel('Learning rate').fill('-0.1');
+      await page.getByText(/Learning rate must be/).waitFor();
+      await page.getByLabel('Batch size').fill('abc');
+      await page.getByText(/Batch size must be/).waitFor();
+      await page.getByRole('button', { name: 'Reset' }).click();
+      await page.getByText(/settings are not valid/).waitFor();
+
+      assert((await globalStep(page)) === stepBefore, 'the refused Reset changed the training progress');
+      assert(Math.abs((await inkedPixels(page)) - inkBefore) < inkBefore * 0.05, 'the refused Reset cleared the map');
+      assert(await page.getByRole('button', { name: 'Resume' }).isVisible(), 'the paused model is gone');
+
+      await page.getByLabel('Latent size').fill('2');
+      await page.getByLabel('Learning rate').fill('0.002');
+      await page.getByLabel('Batch size').fill('128');
+      assert((await page.getByText(/must be/).count()) === 0, 'messages stayed after the values were fixed');
+    },
+  },
+  {
+    name: 'a link with bad values starts with the defaults and says what it ignored',
+    async run(ctx) {
+      const page = await openApp(ctx, '#latent=0&lr=abc&epochs=5&backend=nope&colour=red');
+      await page.getByText(/latent="0" was ignored/).waitFor();
+      await page.getByText(/lr="abc" was ignored/).waitFor();
+      await page.getByText(/backend "nope" is unknown/).waitFor();
+      await page.getByText(/"colour" is unknown/).waitFor();
+      assert((await page.getByLabel('Latent size').inputValue()) === '2', 'latent size did not fall back to 2');
+      assert((await page.getByLabel('Epochs').inputValue()) === '5', 'the good value in the link was not kept');
+    },
+  },
+  {
+    name: 'switching backend keeps the weights and the progress, and training goes on',
+    async run(ctx) {
+      const page = await openApp(ctx, '#backend=wasm');
+      await page.getByRole('button', { name: 'Train' }).click();
+      await waitForMap(page);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      await page.waitForTimeout(300);
+      const stepBefore = await globalStep(page);
+      const lossBefore = await page.locator('.loss-figures').innerText();
+      await page.getByLabel('Backend', { exact: true }).selectOption('cpu');
+      await page.getByRole('status').filter({ hasText: /^Backend: cpu/ }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      assert((await globalStep(page)) === stepBefore, 'the backend switch lost the training progress');
+      assert((await page.locator('.loss-figures').innerText()) === lossBefore, 'the loss history changed on switching');
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.waitForFunction((at) => {
+        const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
+        return match && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) > at + 2;
+      }, stepBefore, { timeout: 60_000 });
+    },
+  },
+];
