@@ -1,0 +1,273 @@
+// End-to-end: loading the user's own data. Fixture files are made here in Node (IDX, a zip of PNGs
+// in class folders, CSV, broken files), picked through the "Load data files" input, and trained
+// on; a bad file must say which file and what is wrong, and leave the current model as it was.
+import { deflateSync, gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+
+const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---- fixtures ------------------------------------------------------------------------------
+
+/** A 28x28 picture of class `label` (a bar, a band or a square) nudged by `index`, so classes differ. */
+function classPicture(label, index, side = 28) {
+  const pixels = new Uint8Array(side * side);
+  const shift = (index % 7) - 3;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const cx = x - side / 2 - shift;
+      const cy = y - side / 2 + shift;
+      const inside = label === 0 ? Math.abs(cx) < 3 && Math.abs(cy) < 10
+        : label === 1 ? Math.abs(cy) < 3 && Math.abs(cx) < 10
+          : Math.abs(cx) < 7 && Math.abs(cy) < 7;
+      pixels[y * side + x] = inside ? 200 + ((x + y + index) % 55) : 0;
+    }
+  }
+  return pixels;
+}
+
+function idxFile(magic, dims, data) {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(magic, 0);
+  dims.forEach((dim, i) => header.writeUInt32BE(dim, 4 + 4 * i));
+  return Buffer.concat([header, Buffer.from(data)]);
+}
+
+/** 300 images of 3 classes as an IDX pair; the images file gzip'd, as MNIST is distributed. */
+function idxPair() {
+  const count = 300;
+  const images = new Uint8Array(count * 28 * 28);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 3;
+    images.set(classPicture(labels[i], i), i * 28 * 28);
+  }
+  return [
+    { name: 'strokes-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: gzipSync(idxFile(0x803, [count, 28, 28], images)) },
+    { name: 'strokes-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: idxFile(0x801, [count], labels) },
+  ];
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type, data) {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typeAndData));
+  return Buffer.concat([length, typeAndData, crc]);
+}
+
+/** A minimal 8-bit RGB PNG: one IDAT, every row with filter type 0. */
+function encodePng(width, height, rgbAt) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type: RGB
+  const rows = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rows.set(rgbAt(x, y), y * (1 + width * 3) + 1 + x * 3);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(rows)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** 40 red discs in circles/, 40 blue squares in squares/, plus one broken PNG and a text file. */
+function imageZip() {
+  const entries = {};
+  for (let i = 0; i < 40; i++) {
+    const radius = 5 + (i % 5);
+    entries[`shapes/circles/c${i}.png`] = encodePng(24, 24, (x, y) => ((x - 12) ** 2 + (y - 12) ** 2 < radius ** 2 ? [230, 40, 40] : [0, 0, 0]));
+    entries[`shapes/squares/s${i}.png`] = encodePng(24, 24, (x, y) => (Math.abs(x - 12) < radius && Math.abs(y - 12) < radius ? [40, 60, 230] : [0, 0, 0]));
+  }
+  entries['shapes/squares/broken.png'] = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+  entries['shapes/readme.txt'] = Buffer.from('two classes of shapes\n');
+  return { name: 'shapes-two-folders.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries)) };
+}
+
+/** 120 rows "label,pixel0..pixel783" with text labels. */
+function csvFile() {
+  const lines = [['label', ...Array.from({ length: 784 }, (_, i) => `pixel${i}`)].join(',')];
+  for (let i = 0; i < 120; i++) {
+    const label = i % 2 === 0 ? 'bar' : 'band';
+    lines.push([label, ...classPicture(i % 2, i)].join(','));
+  }
+  return { name: 'bars-and-bands.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) };
+}
+
+/** An IDX images file whose magic number is wrong. */
+function corruptIdx() {
+  const file = idxFile(0x12345678, [10, 28, 28], new Uint8Array(10 * 28 * 28));
+  return { name: 'corrupt-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: file };
+}
+
+/** Two CIFAR-10 records: valid on their own, but not with a CSV. */
+function cifarBatch() {
+  return { name: 'data_batch_1.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(2 * 3073, 1) };
+}
+
+// ---- page helpers --------------------------------------------------------------------------
+
+async function openApp(ctx, hash = '#backend=wasm') {
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto(ctx.baseUrl + hash);
+  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 120_000 });
+  await trainEnabled(page).waitFor();
+  return page;
+}
+
+function trainEnabled(page) {
+  return page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled'));
+}
+
+async function loadFiles(page, files) {
+  await page.getByLabel('Load data files').setInputFiles(files);
+}
+
+async function resultLine(page, pattern) {
+  const result = page.locator('.data-result').filter({ hasText: pattern });
+  await result.waitFor({ timeout: 60_000 });
+  return result.innerText();
+}
+
+async function legendNames(page) {
+  return page.getByRole('list', { name: 'Classes' }).getByRole('listitem').allInnerTexts();
+}
+
+async function waitForMap(page) {
+  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, {
+    timeout: 120_000,
+  });
+}
+
+/** Train until the first epoch's loss is reported and the map shows the trained codes. */
+async function trainOneEpoch(page) {
+  await trainEnabled(page).waitFor();
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.locator('.loss-figures', { hasText: 'Epoch 1:' }).waitFor({ timeout: 120_000 });
+  await waitForMap(page);
+}
+
+async function globalStep(page) {
+  const text = await page.locator('.progress-head').first().innerText();
+  const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
+  if (!match) throw new Error(`no progress figures in "${text}"`);
+  return (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]);
+}
+
+function sameNames(actual, expected) {
+  return actual.map((name) => name.trim()).join('|') === expected.join('|');
+}
+
+// ---- tests ---------------------------------------------------------------------------------
+
+export const tests = [
+  {
+    name: 'an IDX image + label pair (images gzip\'d) loads as 300 images in 3 classes and trains',
+    async run(ctx) {
+      const page = await openApp(ctx);
+      await loadFiles(page, idxPair());
+      const line = await resultLine(page, /Loaded 300 images in 3 classes/);
+      assert(line.includes('28×28'), `result line "${line}" does not give the 28x28 size`);
+      await page.locator('.dataset-line', { hasText: /^strokes-images · 300 images/ }).waitFor();
+      await trainOneEpoch(page);
+      const legend = await legendNames(page);
+      assert(sameNames(legend, ['0', '1', '2']), `legend reads ${JSON.stringify(legend)}, expected the labels 0, 1, 2`);
+    },
+  },
+  {
+    name: 'a zip of PNGs in two class folders loads with folder names as classes, reporting what it skipped',
+    async run(ctx) {
+      const page = await openApp(ctx);
+      await page.getByLabel('Image size').selectOption('32');
+      await page.getByLabel('Colour').selectOption('3');
+      await loadFiles(page, [imageZip()]);
+      const line = await resultLine(page, /Loaded 80 images in 2 classes/);
+      assert(line.includes('32×32 RGB'), `result line "${line}" does not give the chosen 32x32 RGB size`);
+      assert(/2 skipped/.test(line), `result line "${line}" does not count the 2 skipped entries`);
+      assert(line.includes('broken.png could not be decoded'), `result line "${line}" does not name the broken PNG`);
+      assert(line.includes('readme.txt is not an image'), `result line "${line}" does not name the text file`);
+      await page.locator('.dataset-line', { hasText: /^shapes-two-folders · 80 images/ }).waitFor();
+      assert((await page.getByLabel('Dataset', { exact: true }).inputValue()) === 'files', 'the Dataset choice does not show the loaded files');
+      await trainOneEpoch(page);
+      const legend = await legendNames(page);
+      assert(sameNames(legend, ['circles', 'squares']), `legend reads ${JSON.stringify(legend)}, expected circles, squares`);
+    },
+  },
+  {
+    name: 'a CSV with a text label column loads its rows and class names, and trains',
+    async run(ctx) {
+      const page = await openApp(ctx);
+      await loadFiles(page, [csvFile()]);
+      await resultLine(page, /Loaded 120 images in 2 classes/);
+      await page.locator('.dataset-line', { hasText: /^bars-and-bands · 120 images/ }).waitFor();
+      await trainOneEpoch(page);
+      const legend = await legendNames(page);
+      assert(sameNames(legend, ['bar', 'band']), `legend reads ${JSON.stringify(legend)}, expected bar, band`);
+    },
+  },
+  {
+    name: 'a corrupt IDX file or a mix of kinds is refused by name, and the trained model and its progress are kept',
+    async run(ctx) {
+      const page = await openApp(ctx);
+      await trainOneEpoch(page);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      await page.waitForTimeout(500);
+      const stepBefore = await globalStep(page);
+      const lossBefore = await page.locator('.loss-figures').innerText();
+
+      await loadFiles(page, [corruptIdx()]);
+      const inline = page.locator('.data-panel').getByRole('alert');
+      await inline.filter({ hasText: 'corrupt-images-idx3-ubyte: is not an IDX file' }).waitFor();
+      await page.locator('.notices').getByRole('alert').filter({ hasText: 'corrupt-images-idx3-ubyte' }).waitFor();
+      assert(/^MNIST digits/.test(await page.locator('.dataset-line').innerText()), 'the dataset line no longer names the digits');
+      assert((await page.getByLabel('Dataset', { exact: true }).inputValue()) === 'mnist', 'the Dataset choice moved away from the digits');
+      assert((await globalStep(page)) === stepBefore, 'the failed load changed the training progress');
+      assert((await page.locator('.loss-figures').innerText()) === lossBefore, 'the failed load changed the loss history');
+
+      await loadFiles(page, [csvFile(), cifarBatch()]);
+      await inline.filter({ hasText: /cannot be combined.*bars-and-bands\.csv.*data_batch_1\.bin|cannot be combined.*data_batch_1\.bin.*bars-and-bands\.csv/ }).waitFor();
+      assert((await globalStep(page)) === stepBefore, 'the refused mix changed the training progress');
+
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.waitForFunction((at) => {
+        const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
+        return match && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) > at + 2;
+      }, stepBefore, { timeout: 60_000 });
+    },
+  },
+  {
+    name: 'the generated Shapes set can be picked and the built-in digits picked back',
+    async run(ctx) {
+      const page = await openApp(ctx);
+      await page.getByLabel('Dataset', { exact: true }).selectOption('shapes');
+      await page.locator('.dataset-line', { hasText: /^Shapes · 10,000 images/ }).waitFor();
+      await trainEnabled(page).waitFor();
+      const legend = await legendNames(page);
+      assert(sameNames(legend, ['circle', 'square', 'triangle', 'star', 'cross']), `legend reads ${JSON.stringify(legend)}`);
+      await page.getByLabel('Dataset', { exact: true }).selectOption('mnist');
+      await page.locator('.dataset-line', { hasText: /^MNIST digits · / }).waitFor();
+    },
+  },
+];
