@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { readUrlSettings, settingsToHash } from '../../src/state/urlState';
+import { DEFAULT_RAW_SETTINGS } from '../../src/model/validate';
+
+const SHAPE = [28, 28, 1] as const;
+
+describe('settings in the link', () => {
+  it('round-trips every changed setting, and writes nothing for the defaults', () => {
+    const raw = { ...DEFAULT_RAW_SETTINGS, latentDim: '8', learningRate: '0.01', seed: '42', hiddenSizes: '64, 16' };
+    const hash = settingsToHash(raw, DEFAULT_RAW_SETTINGS);
+    expect(hash).toContain('latent=8');
+    expect(hash).not.toContain('epochs=');
+    const back = readUrlSettings(hash, DEFAULT_RAW_SETTINGS, SHAPE);
+    expect(back.raw).toEqual(raw);
+    expect(back.problems).toEqual([]);
+    expect(settingsToHash(DEFAULT_RAW_SETTINGS, DEFAULT_RAW_SETTINGS)).toBe('');
+  });
+
+  it('replaces each bad value by its default and says why, keeping the good ones', () => {
+    const result = readUrlSettings('#latent=0&lr=abc&epochs=5', DEFAULT_RAW_SETTINGS, SHAPE);
+    expect(result.raw.latentDim).toBe(DEFAULT_RAW_SETTINGS.latentDim);
+    expect(result.raw.learningRate).toBe(DEFAULT_RAW_SETTINGS.learningRate);
+    expect(result.raw.epochs).toBe('5');
+    expect(result.problems.some((p) => p.includes('latent="0"') && p.includes('Latent size'))).toBe(true);
+    expect(result.problems.some((p) => p.includes('lr="abc"'))).toBe(true);
+  });
+
+  it('reads a known backend and projection, and reports unknown keys and values', () => {
+    const good = readUrlSettings('#backend=webgl&projection=umap', DEFAULT_RAW_SETTINGS, SHAPE);
+    expect(good.backend).toBe('webgl');
+    expect(good.projection).toBe('umap');
+    const bad = readUrlSettings('#backend=quantum&projection=tsne&colour=red', DEFAULT_RAW_SETTINGS, SHAPE);
+    expect(bad.backend).toBeNull();
+    expect(bad.projection).toBeNull();
+    expect(bad.problems).toHaveLength(3);
+  });
+});
