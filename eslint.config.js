@@ -45,6 +45,13 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**/*.mjs', 'tests/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' } },
+    // Node globals, plus the browser globals used inside page.evaluate callbacks.
+    languageOptions: {
+      globals: {
+        process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly',
+        clearTimeout: 'readonly', window: 'readonly', document: 'readonly', performance: 'readonly',
+        PerformanceObserver: 'readonly', globalThis: 'readonly',
+      },
+    },
   },
 );

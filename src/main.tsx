@@ -14,6 +14,7 @@ const fromLink = readUrlSettings(window.location.hash, DEFAULT_RAW_SETTINGS, [28
 const controller = new AppController(fromLink.raw);
 for (const problem of fromLink.problems) controller.notify('warning', problem);
 if (fromLink.backend) controller.chooseBackend(fromLink.backend);
+if (fromLink.projection) controller.setProjection(fromLink.projection);
 void controller.loadBuiltInData(new URL(BUILT_IN_MNIST_PATH, document.baseURI).href);
 
 let linkedConfig = controller.store.getState().applied;

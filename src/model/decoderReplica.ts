@@ -1,7 +1,8 @@
 // A main-thread copy of the training worker's decoder, fed with its weight snapshots, so decoding
 // the probe never waits for a round trip to the busy worker. Uses whatever tf backend is current.
+// Every kind's decoder maps a code to an image, so one replica serves them all.
 import * as tf from '@tensorflow/tfjs';
-import { buildDenseDecoder } from './dense';
+import { buildDecoder } from './build';
 import type { AutoencoderSpec } from './spec';
 import { applyWeights } from './weights';
 import type { WeightSnapshot } from '../train/protocol';
@@ -14,7 +15,7 @@ export class DecoderReplica {
   constructor(spec: AutoencoderSpec) {
     this.spec = spec;
     // The seed only fills the weights until the first snapshot arrives; any fixed value will do.
-    this.decoder = buildDenseDecoder(spec, 0);
+    this.decoder = buildDecoder(spec, 0);
   }
 
   /** Replace the weights with a snapshot from the worker; throws if it is for another spec. */

@@ -7,12 +7,19 @@ import { createRng, type Rng } from '../lib/rng';
 import type { AutoencoderSpec } from './spec';
 
 /** A Glorot-uniform kernel initialiser with the next seed from `rng`. */
-function seededKernel(rng: Rng): ReturnType<typeof tf.initializers.glorotUniform> {
+export function seededKernel(rng: Rng): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.glorotUniform({ seed: rng.nextSeed() });
 }
 
-/** Image [H, W, C] -> flatten -> hidden Dense layers -> linear code of `latentDim` values. */
-export function buildDenseEncoder(spec: AutoencoderSpec, seed: number): tf.LayersModel {
+/**
+ * Image [H, W, C] -> flatten -> hidden Dense layers -> code of `latentDim` values, linear unless a
+ * kind needs bounded codes (a sparse KL penalty or a contractive one reads them as sigmoid rates).
+ */
+export function buildDenseEncoder(
+  spec: AutoencoderSpec,
+  seed: number,
+  codeActivation: 'linear' | 'sigmoid' = 'linear',
+): tf.LayersModel {
   const rng = createRng(seed);
   const model = tf.sequential({ name: 'encoder' });
   model.add(tf.layers.flatten({ inputShape: [...spec.inputShape], name: 'encoder_flatten' }));
@@ -29,7 +36,7 @@ export function buildDenseEncoder(spec: AutoencoderSpec, seed: number): tf.Layer
   model.add(
     tf.layers.dense({
       units: spec.latentDim,
-      activation: 'linear',
+      activation: codeActivation,
       kernelInitializer: seededKernel(rng),
       name: 'encoder_code',
     }),

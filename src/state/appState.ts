@@ -4,6 +4,9 @@ import type { DataSplit, ImageShape } from '../data/dataset';
 import type { ExperimentConfig } from '../model/spec';
 import type { RawSettings, SettingField } from '../model/validate';
 import type { BackendName, BackendReport, ProgressFigures, TrainerStatus } from '../train/protocol';
+import type { ProjectionKind } from '../latent/projection';
+import type { ProjectionStatus } from './mapBuilder';
+import type { ColourMode } from '../viz/pointColouring';
 
 export interface DatasetInfo {
   name: string;
@@ -38,6 +41,8 @@ export interface LatentSnapshot {
 export interface MapSnapshot {
   points: Float32Array;
   count: number;
+  /** Axis titles for this map, e.g. "PC 1 (34% of variance)". */
+  axisNames: readonly [string, string];
   /** True for the first map of a new model: points appear in place instead of gliding from the old model's. */
   jump: boolean;
 }
@@ -47,6 +52,17 @@ export interface ProbeState {
   x: number;
   y: number;
   sourceIndex: number;
+  /**
+   * A code set directly (latent sliders, random code), which the map position only approximates
+   * for projected maps; null when the code follows from the map position.
+   */
+  code?: Float32Array | null;
+}
+
+/** The part of the map currently on screen, in map units. */
+export interface ViewRegion {
+  x: readonly [number, number];
+  y: readonly [number, number];
 }
 
 export interface AppState {
@@ -63,9 +79,19 @@ export interface AppState {
   latents: LatentSnapshot | null;
   /** The latents as map points (x, y interleaved), in dataset order. */
   map: MapSnapshot | null;
+  /** The projection the user chose, and what the one on screen is doing. */
+  projectionKind: ProjectionKind;
+  projectionStatus: ProjectionStatus;
   knnAccuracy: number | null;
   reconstructions: { indices: Int32Array; pixels: Float32Array } | null;
   probe: ProbeState;
+  viewRegion: ViewRegion | null;
+  /** How the map's points are coloured; `dimension` is used by the 'dimension' mode. */
+  colourBy: { mode: ColourMode; dimension: number };
+  /** Indices of the images inside the region the user brushed on the map, or null. */
+  selection: Int32Array | null;
+  /** Each image's reconstruction error, while the map is coloured by it. */
+  reconstructionErrors: Float32Array | null;
   /** Bumped when the main-thread decoder gets new weights, so the decoded image is redrawn. */
   decoderVersion: number;
   notices: Notice[];
@@ -85,6 +111,12 @@ export type Action =
   | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array }
   | { type: 'probe-moved'; probe: ProbeState }
   | { type: 'decoder-updated'; version: number }
+  | { type: 'projection-kind'; kind: ProjectionKind }
+  | { type: 'view-region'; region: ViewRegion }
+  | { type: 'colour-by'; mode: ColourMode; dimension: number }
+  | { type: 'selection'; indices: Int32Array | null }
+  | { type: 'reconstruction-errors'; errors: Float32Array | null }
+  | { type: 'projection-status'; status: ProjectionStatus }
   | { type: 'notice'; kind: Notice['kind']; text: string }
   | { type: 'notice-dismissed'; id: number };
 
@@ -101,10 +133,16 @@ export function initialState(rawSettings: RawSettings): AppState {
     losses: [],
     latents: null,
     map: null,
+    projectionKind: 'none',
+    projectionStatus: { kind: 'none', activity: null, progress: null },
     knnAccuracy: null,
     reconstructions: null,
     probe: { x: 0, y: 0, sourceIndex: -1 },
     decoderVersion: 0,
+    viewRegion: null,
+    colourBy: { mode: 'label', dimension: 0 },
+    selection: null,
+    reconstructionErrors: null,
     notices: [],
   };
 }
@@ -134,6 +172,8 @@ export function reducer(state: AppState, action: Action): AppState {
         map: null,
         knnAccuracy: null,
         reconstructions: null,
+        selection: null,
+        reconstructionErrors: null,
       };
     case 'status':
       return { ...state, status: action.status };
@@ -151,6 +191,18 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, reconstructions: { indices: action.indices, pixels: action.pixels } };
     case 'probe-moved':
       return { ...state, probe: action.probe };
+    case 'colour-by':
+      return { ...state, colourBy: { mode: action.mode, dimension: action.dimension } };
+    case 'reconstruction-errors':
+      return { ...state, reconstructionErrors: action.errors };
+    case 'selection':
+      return { ...state, selection: action.indices };
+    case 'view-region':
+      return { ...state, viewRegion: action.region };
+    case 'projection-kind':
+      return { ...state, projectionKind: action.kind };
+    case 'projection-status':
+      return { ...state, projectionStatus: action.status };
     case 'decoder-updated':
       return { ...state, decoderVersion: action.version };
     case 'notice': {

@@ -4,13 +4,15 @@ import { loadBuiltInMnist } from '../data/packedDataset';
 import { splitDataset, type Dataset } from '../data/dataset';
 import { createRng } from '../lib/rng';
 import { heldOutKnnAccuracy } from '../latent/knn';
-import { axisProjection, type Projection } from '../latent/projection';
+import type { ProjectionKind } from '../latent/projection';
+import type { ColourMode } from '../viz/pointColouring';
+import { MapBuilder, type MapUpdate } from './mapBuilder';
 import { validateConfig, DEFAULT_RAW_SETTINGS, type RawSettings, type SettingField } from '../model/validate';
 import type { ExperimentConfig } from '../model/spec';
 import { TrainingClient } from '../train/client';
 import type { BackendName, WorkerEvent } from '../train/protocol';
 import { createStore, type Store } from './store';
-import { initialState, reducer, type Action, type AppState, type ProbeState } from './appState';
+import { initialState, reducer, type Action, type AppState, type ProbeState, type ViewRegion } from './appState';
 
 /** Held-out images per dataset: the built-in MNIST gives 9,000 to train on and 1,000 to judge by. */
 const HELD_OUT_SHARE = 0.1;
@@ -22,11 +24,16 @@ export type AppStore = Store<AppState, Action>;
 export class AppController {
   readonly store: AppStore;
   private readonly client: TrainingClient;
-  private projection: Projection | null = null;
-  private projectionDim = 0;
+  private readonly mapBuilder: MapBuilder;
 
   constructor(rawSettings: RawSettings = DEFAULT_RAW_SETTINGS) {
     this.store = createStore(reducer, initialState(rawSettings));
+    this.mapBuilder = new MapBuilder(
+      (update) => this.onMap(update),
+      (status) => this.store.dispatch({ type: 'projection-status', status }),
+      (message) => this.notify('error', message),
+      () => this.state.applied?.training.seed ?? 1,
+    );
     this.client = new TrainingClient(
       (event) => this.onWorkerEvent(event),
       (text) => this.notify('warning', text),
@@ -108,7 +115,11 @@ export class AppController {
   }
 
   private configure(config: ExperimentConfig): void {
-    this.projection = null;
+    this.mapBuilder.reset();
+    if (config.spec.latentDim > 2 && this.state.projectionKind === 'none') {
+      this.store.dispatch({ type: 'projection-kind', kind: 'pca' });
+      this.mapBuilder.setKind('pca');
+    }
     this.store.dispatch({ type: 'config-applied', config });
     this.client.send({ type: 'configure', config });
   }
@@ -167,26 +178,26 @@ export class AppController {
   }
 
   private onLatents(codes: Float32Array, latentDim: number, globalStep: number): void {
+    this.mapBuilder.accept(codes, latentDim, globalStep);
+  }
+
+  /** A new map is ready: score it and show it. */
+  private onMap(update: MapUpdate): void {
     const dataset = this.state.dataset;
     if (!dataset) return;
-    const count = codes.length / latentDim;
-    const jump = this.state.map === null || this.projection === null || this.projectionDim !== latentDim;
-    if (jump) {
-      this.projection = axisProjection(latentDim);
-      this.projectionDim = latentDim;
-    }
-    const points = (this.projection as Projection).project(codes, count);
+    const points = update.projection.points;
+    const count = points.length / 2;
     const knnAccuracy =
       dataset.split.heldOut.length > 0
         ? heldOutKnnAccuracy(points, dataset.labels, dataset.split.train, dataset.split.heldOut, 5)
         : null;
     this.store.dispatch({
       type: 'latents',
-      snapshot: { codes, latentDim, globalStep },
-      map: { points, count, jump },
+      snapshot: { codes: update.codes, latentDim: update.latentDim, globalStep: update.globalStep },
+      map: { points, count, jump: update.jump, axisNames: update.projection.axisNames },
       knnAccuracy,
     });
-    if (jump) this.centreProbe(points, count);
+    if (update.jump && this.state.probe.sourceIndex < 0) this.centreProbe(points, count);
   }
 
   /** Put the probe on the first held-out image, so the decoded image shows something real at once. */
@@ -196,17 +207,80 @@ export class AppController {
     this.moveProbe({ x: points[2 * first], y: points[2 * first + 1], sourceIndex: -1 });
   }
 
-  /** The latent code under the probe (or any map point), using its source image for hidden dimensions. */
+  /** The latent code under the probe (or any map point). */
   codeAt(x: number, y: number, sourceIndex: number): Float32Array | null {
-    const latents = this.state.latents;
-    if (!latents || !this.projection) return null;
-    const anchor =
-      sourceIndex >= 0 ? latents.codes.subarray(sourceIndex * latents.latentDim, (sourceIndex + 1) * latents.latentDim) : null;
-    return this.projection.invert(x, y, anchor);
+    return this.mapBuilder.codeAt(x, y, sourceIndex);
   }
 
-  axisTitle(axis: 0 | 1): string {
-    return this.projection?.axisNames[axis] ?? (axis === 0 ? 'z₁' : 'z₂');
+  /** The probe's full latent code: the one set directly, or the one under its map position. */
+  probeCode(): Float32Array | null {
+    const probe = this.state.probe;
+    return probe.code ?? this.codeAt(probe.x, probe.y, probe.sourceIndex);
+  }
+
+  /** Set the probe's code directly (sliders, random codes); the probe moves to where it lands. */
+  setProbeCode(code: Float32Array): void {
+    const at = this.mapBuilder.projectCode(code);
+    const probe = this.state.probe;
+    this.moveProbe({ x: at ? at[0] : probe.x, y: at ? at[1] : probe.y, sourceIndex: -1, code });
+  }
+
+  /** Where a code lands on the current map. */
+  projectCode(code: Float32Array): [number, number] | null {
+    return this.mapBuilder.projectCode(code);
+  }
+
+  /** Decode `count` codes back to back (pixels 0..1, images back to back), or null before weights arrive. */
+  decodeMany(codes: Float32Array, count: number): Float32Array | null {
+    return this.client.decodeMany(codes, count);
+  }
+
+  colourBy(mode: ColourMode, dimension = 0): void {
+    const wasError = this.state.colourBy.mode === 'error';
+    this.store.dispatch({ type: 'colour-by', mode, dimension });
+    if ((mode === 'error') !== wasError) {
+      this.client.send({ type: 'want-reconstruction-errors', enabled: mode === 'error' });
+      if (mode !== 'error') this.store.dispatch({ type: 'reconstruction-errors', errors: null });
+    }
+  }
+
+  /** Select the images whose map points lie inside a rectangle (map units); null clears. */
+  selectRegion(region: ViewRegion | null): void {
+    const map = this.state.map;
+    if (!region || !map) {
+      this.store.dispatch({ type: 'selection', indices: null });
+      return;
+    }
+    const chosen: number[] = [];
+    const [x0, x1] = [Math.min(...region.x), Math.max(...region.x)];
+    const [y0, y1] = [Math.min(...region.y), Math.max(...region.y)];
+    for (let i = 0; i < map.count; i++) {
+      const x = map.points[2 * i];
+      const y = map.points[2 * i + 1];
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) chosen.push(i);
+    }
+    this.store.dispatch({ type: 'selection', indices: Int32Array.from(chosen) });
+  }
+
+  /** The map view reports what part of the map is on screen (for the manifold grid). */
+  setViewRegion(region: ViewRegion): void {
+    this.store.dispatch({ type: 'view-region', region });
+  }
+
+  /** The data point nearest to a map position, or -1 before there is a map. */
+  nearestPoint(x: number, y: number): number {
+    return this.mapBuilder.nearestPoint(x, y);
+  }
+
+  /** Show the map through another projection. 'none' needs a 2-D latent space. */
+  setProjection(kind: ProjectionKind): void {
+    const latentDim = this.state.applied?.spec.latentDim ?? 2;
+    if (kind === 'none' && latentDim > 2) {
+      this.notify('warning', `A ${latentDim}-D latent space needs a projection to be drawn; showing PCA.`);
+      kind = 'pca';
+    }
+    this.store.dispatch({ type: 'projection-kind', kind });
+    this.mapBuilder.setKind(kind);
   }
 
   /** The larger side of the map's data extent, for keyboard steps that feel the same at any scale. */
@@ -252,6 +326,9 @@ export class AppController {
         return;
       case 'reconstructions':
         dispatch({ type: 'reconstructions', indices: event.indices, pixels: event.pixels });
+        return;
+      case 'reconstruction-errors':
+        if (this.state.colourBy.mode === 'error') dispatch({ type: 'reconstruction-errors', errors: event.errors });
         return;
       case 'decoder-weights':
         dispatch({ type: 'decoder-updated', version: this.client.decoderVersion });

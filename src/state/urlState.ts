@@ -4,6 +4,7 @@
 import { validateConfig, type RawSettings, type SettingField } from '../model/validate';
 import type { ImageShape } from '../data/dataset';
 import type { BackendName } from '../train/protocol';
+import type { ProjectionKind } from '../latent/projection';
 
 /** Short URL keys, one per setting. */
 const KEYS: Record<SettingField, string> = {
@@ -17,12 +18,16 @@ const KEYS: Record<SettingField, string> = {
   seed: 'seed',
 };
 const BACKEND_KEY = 'backend';
+const PROJECTION_KEY = 'projection';
+const PROJECTIONS: readonly ProjectionKind[] = ['none', 'pca', 'umap'];
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export interface UrlSettings {
   raw: RawSettings;
   /** A backend named in the link, to use instead of measuring. */
   backend: BackendName | null;
+  /** A projection named in the link. */
+  projection: ProjectionKind | null;
   /** One sentence per ignored value, for a notice. */
   problems: string[];
 }
@@ -33,7 +38,13 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
   const problems: string[] = [];
   const fieldByKey = new Map(Object.entries(KEYS).map(([field, key]) => [key, field as SettingField]));
   let backend: BackendName | null = null;
+  let projection: ProjectionKind | null = null;
   for (const [key, value] of params) {
+    if (key === PROJECTION_KEY) {
+      if ((PROJECTIONS as readonly string[]).includes(value)) projection = value as ProjectionKind;
+      else problems.push(`The link's projection "${value}" is unknown (use one of ${PROJECTIONS.join(', ')}).`);
+      continue;
+    }
     if (key === BACKEND_KEY) {
       if ((BACKENDS as readonly string[]).includes(value)) backend = value as BackendName;
       else problems.push(`The link's backend "${value}" is unknown (use one of ${BACKENDS.join(', ')}); the fastest is measured instead.`);
@@ -54,7 +65,7 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
       raw[field] = defaults[field];
     }
   }
-  return { raw, backend, problems };
+  return { raw, backend, projection, problems };
 }
 
 /** The hash for these settings; only values that differ from the defaults are written. */

@@ -98,6 +98,12 @@ export class TrainingClient {
     return this.replica.decode(code);
   }
 
+  /** Decode several codes at once, or null before the first weights arrive. */
+  decodeMany(codes: Float32Array, count: number): Float32Array | null {
+    if (!this.replica || !this.decoderReady) return null;
+    return this.replica.decodeMany(codes, count);
+  }
+
   dispose(): void {
     this.worker?.terminate();
     this.replica?.dispose();

@@ -24,6 +24,8 @@ export type WorkerCommand =
   | { type: 'step' }
   /** Throw the trained weights away and start again from the seeded initialisation. */
   | { type: 'reset' }
+  /** Also send each image's reconstruction error with every map refresh (costs a forward pass of all images). */
+  | { type: 'want-reconstruction-errors'; enabled: boolean }
   /** Move to another backend, keeping weights and optimizer state. `null` = measure and pick. */
   | { type: 'set-backend'; backend: BackendName | null };
 
@@ -49,6 +51,8 @@ export interface ProgressFigures {
   /** Seconds left until the last epoch ends, at the current speed. */
   secondsLeft: number;
   batchLoss: number;
+  /** The last batch's loss terms, e.g. { reconstruction, kl, total } (see `lossTermNames`). */
+  batchTerms?: Record<string, number>;
 }
 
 export type WorkerEvent =
@@ -57,11 +61,24 @@ export type WorkerEvent =
   | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
   | { type: 'status'; status: TrainerStatus }
   | { type: 'progress'; figures: ProgressFigures }
-  | { type: 'epoch-end'; epoch: number; trainLoss: number; heldOutLoss: number }
+  /**
+   * trainLoss: mean of the epoch's batch losses (the total objective); heldOutLoss: the same
+   * objective on the held-out images. The terms break both down by name, `total` included.
+   */
+  | {
+      type: 'epoch-end';
+      epoch: number;
+      trainLoss: number;
+      heldOutLoss: number;
+      trainTerms?: Record<string, number>;
+      heldOutTerms?: Record<string, number>;
+    }
   /** Latent codes of every image in the dataset (row i = image i), `latentDim` floats each. */
   | { type: 'latents'; codes: Float32Array; latentDim: number; globalStep: number }
   /** The decoder's latest weights, for the main-thread copy that decodes the probe. */
   | { type: 'decoder-weights'; weights: WeightSnapshot; globalStep: number }
+  /** Mean squared reconstruction error of every image in the dataset (row i = image i). */
+  | { type: 'reconstruction-errors'; errors: Float32Array; globalStep: number }
   /** Held-out originals (dataset indices) and their reconstructions, pixels 0..1. */
   | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; globalStep: number }
   /** Something failed that the user should read; training state is kept. */
@@ -78,6 +95,8 @@ export function transferablesOf(message: WorkerEvent | WorkerCommand): Transfera
       return message.weights.values.map((v) => v.buffer);
     case 'reconstructions':
       return [message.indices.buffer, message.pixels.buffer];
+    case 'reconstruction-errors':
+      return [message.errors.buffer];
     default:
       return [];
   }

@@ -9,7 +9,7 @@ import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, Worker
 export type Emit = (event: WorkerEvent) => void;
 
 /** Share of training time the map refresh (encode all + reconstructions) may take. */
-const REFRESH_TIME_SHARE = 0.1;
+const REFRESH_TIME_SHARE = 0.06;
 /** Never refresh the map more often than this, however cheap it is. */
 const MIN_REFRESH_INTERVAL_MS = 1000;
 /** Decoder weights are cheap: send them often so the probe follows training closely. */
@@ -17,6 +17,8 @@ const WEIGHTS_INTERVAL_MS = 400;
 const PROGRESS_INTERVAL_MS = 150;
 /** Images shown as originals next to their reconstructions. */
 const RECONSTRUCTION_COUNT = 10;
+/** Images rebuilt at a time when measuring every image's reconstruction error. */
+const ERROR_CHUNK = 1000;
 /** Cheap, reliable backends first, so a slow GPU emulation cannot delay the common answer. */
 const SELF_TEST_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
 /** Self-test length per backend: enough steps to get past shader compilation. */
@@ -57,6 +59,8 @@ export class TrainingSession {
   private commandQueue: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
   private reconstructionIndices: Int32Array = new Int32Array(0);
+  /** Whether the map is coloured by reconstruction error, which needs every image rebuilt. */
+  private wantErrors = false;
 
   // Timing for throughput and the refresh budget.
   private speedSamples: { time: number; step: number }[] = [];
@@ -122,6 +126,10 @@ export class TrainingSession {
       case 'set-backend':
         await this.stopLoop();
         await this.switchBackend(command.backend);
+        return;
+      case 'want-reconstruction-errors':
+        this.wantErrors = command.enabled;
+        if (command.enabled && this.status !== 'training') await this.refreshViews();
         return;
       case 'pause':
         return;
@@ -424,6 +432,10 @@ export class TrainingSession {
     const started = performance.now();
     const codes = await trainer.encodeAll();
     this.emit({ type: 'latents', codes, latentDim: this.config.spec.latentDim, globalStep: trainer.globalStep });
+    if (this.wantErrors) {
+      const errors = await this.reconstructionErrors(trainer);
+      this.emit({ type: 'reconstruction-errors', errors, globalStep: trainer.globalStep });
+    }
     const pixels = await trainer.reconstruct(this.reconstructionIndices);
     this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, globalStep: trainer.globalStep });
     const now = performance.now();
@@ -431,6 +443,28 @@ export class TrainingSession {
     if (this.trainer) this.emit({ type: 'progress', figures: this.progressFigures(now) });
     this.lastRefreshCostMs = now - started;
     this.lastRefreshAt = now;
+  }
+
+  /** Per-image mean squared error over the whole dataset, in chunks to bound memory. */
+  private async reconstructionErrors(trainer: Trainer): Promise<Float32Array> {
+    const data = this.data as SessionData;
+    const pixelsPerImage = data.shape[0] * data.shape[1] * data.shape[2];
+    const count = data.images.length / pixelsPerImage;
+    const errors = new Float32Array(count);
+    for (let start = 0; start < count; start += ERROR_CHUNK) {
+      const indices = Int32Array.from({ length: Math.min(ERROR_CHUNK, count - start) }, (_, i) => start + i);
+      const rebuilt = await trainer.reconstruct(indices);
+      for (let row = 0; row < indices.length; row++) {
+        let sum = 0;
+        const offset = (start + row) * pixelsPerImage;
+        for (let p = 0; p < pixelsPerImage; p++) {
+          const difference = rebuilt[row * pixelsPerImage + p] - data.images[offset + p] / 255;
+          sum += difference * difference;
+        }
+        errors[start + row] = sum / pixelsPerImage;
+      }
+    }
+    return errors;
   }
 
   private resetTimers(): void {

@@ -3,8 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ImageShape, pixelsPerImage } from '../data/dataset';
 import { createRng, shuffleInPlace } from '../lib/rng';
-import { buildDenseDecoder, buildDenseEncoder } from '../model/dense';
-import { reconstructionLoss } from '../model/losses';
+import { buildAutoencoder, type Autoencoder, type LossTerms } from '../model/build';
 import type { ExperimentConfig } from '../model/spec';
 import { applyWeights, snapshotWeights } from '../model/weights';
 import type { WeightSnapshot } from './protocol';
@@ -40,13 +39,24 @@ export interface TrainerState {
 /** Images per forward pass when evaluating, encoding or reconstructing: bounds peak memory. */
 const INFERENCE_BATCH = 1000;
 
+/** Loss terms by name as plain numbers, e.g. { reconstruction, kl, total }. */
+export type TermValues = Record<string, number>;
+
 /**
  * Seeds of the trainer's independent random streams, all drawn from the one user seed so that
- * changing, say, the batch order never shifts the initial weights.
+ * changing, say, the batch order never shifts the initial weights. The first two draws are the
+ * model's: `buildAutoencoder` draws them from the same seed.
  */
-function deriveSeeds(seed: number): { encoder: number; decoder: number; shuffle: number } {
+function deriveSeeds(seed: number): { shuffle: number; noise: number; evaluation: number; view: number } {
   const rng = createRng(seed);
-  return { encoder: rng.nextSeed(), decoder: rng.nextSeed(), shuffle: rng.nextSeed() };
+  rng.nextSeed(); // encoder weights
+  rng.nextSeed(); // decoder weights
+  return { shuffle: rng.nextSeed(), noise: rng.nextSeed(), evaluation: rng.nextSeed(), view: rng.nextSeed() };
+}
+
+/** The seed of draw number `index` of a stream: a pure function, so a restored trainer redraws it. */
+function streamSeed(streamSeedValue: number, index: number): number {
+  return createRng((streamSeedValue + Math.imul(index + 1, 0x9e3779b1)) >>> 0).nextSeed();
 }
 
 const ADAM_BETA1 = 0.9;
@@ -148,6 +158,7 @@ export class Trainer {
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
 
+  private readonly model: Autoencoder;
   private readonly encoder: tf.LayersModel;
   private readonly decoder: tf.LayersModel;
   private readonly optimizer: Adam;
@@ -157,8 +168,15 @@ export class Trainer {
   private readonly trainableVariables: tf.Variable[];
   private readonly train: Int32Array;
   private readonly shuffleSeed: number;
+  /** Per-step noise and sampled codes; the step number picks the draw. */
+  private readonly noiseSeed: number;
+  /** Fixed draws for evaluation batches, so held-out figures are comparable between epochs. */
+  private readonly evaluationSeed: number;
+  /** Fixed draws for the denoising view. */
+  private readonly viewSeed: number;
   private readonly imageCount: number;
   private step = 0;
+  private lastTermValues: TermValues = {};
   /** Training indices in the current epoch's batch order. */
   private order: Int32Array;
   private disposed = false;
@@ -190,14 +208,18 @@ export class Trainer {
     this.totalSteps = this.stepsPerEpoch * training.epochs;
     const seeds = deriveSeeds(training.seed);
     this.shuffleSeed = seeds.shuffle;
+    this.noiseSeed = seeds.noise;
+    this.evaluationSeed = seeds.evaluation;
+    this.viewSeed = seeds.view;
     this.order = this.shuffledOrder(0);
 
     // A backend can fail part way through building (out of memory, lost context): free what was
     // made so far, so the caller can try another backend without leaking.
     const made: { dispose(): void }[] = [];
     try {
-      this.encoder = keep(made, buildDenseEncoder(spec, seeds.encoder));
-      this.decoder = keep(made, buildDenseDecoder(spec, seeds.decoder));
+      this.model = keep(made, buildAutoencoder(spec, training.seed));
+      this.encoder = this.model.encoder;
+      this.decoder = this.model.decoder;
       this.trainableVariables = [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map(
         (weight) => weight.read() as tf.Variable,
       );
@@ -243,90 +265,150 @@ export class Trainer {
     return this.step >= this.totalSteps;
   }
 
-  /** One Adam step on the next batch; resolves to that batch's loss before the update. */
+  /** Names of the loss terms this model reports, `total` last (see `lossTermNames`). */
+  get termNames(): readonly string[] {
+    return this.model.termNames;
+  }
+
+  /**
+   * One Adam step on the next batch; resolves to that batch's total loss before the update (the
+   * reconstruction loss for the basic kind). The terms of the same batch are then in `lastTerms()`.
+   */
   async trainStep(): Promise<number> {
     this.assertAlive();
     if (this.finished) throw new Error('Training has finished: every epoch has run.');
     const { batchSize } = this.config.training;
     const start = this.stepInEpoch * batchSize;
     const batchIndices = this.order.subarray(start, Math.min(start + batchSize, this.order.length));
+    const seed = streamSeed(this.noiseSeed, this.step);
 
-    const cost = tf.tidy(() => {
-      // Gathered outside the loss function so the tape does not record it.
-      const batch = tf.gather(this.images, tf.tensor1d(batchIndices, 'int32'));
-      return this.optimizer.minimize(() => this.objective(batch));
-    });
+    // Every term in one tensor, so reading them all costs the one device sync reading the loss did.
+    const kept: { terms?: tf.Tensor } = {};
+    try {
+      tf.tidy(() => {
+        // Gathered outside the loss function so the tape does not record it.
+        const batch = tf.gather(this.images, tf.tensor1d(batchIndices, 'int32'));
+        this.optimizer.minimize(() => {
+          const terms = this.objective(batch, seed);
+          // Kept past the gradient function's scope; the stack is off the path to the loss,
+          // so backpropagation never visits it.
+          kept.terms = tf.keep(this.stackTerms(terms));
+          return terms.total;
+        });
+      });
+    } catch (error) {
+      kept.terms?.dispose();
+      throw error;
+    }
+    const stacked = kept.terms as tf.Tensor;
     this.step += 1;
     // Shuffle as soon as an epoch ends, so `order` always belongs to `epoch` and exportState
     // taken at an epoch boundary carries the order the next step will use.
     if (this.stepInEpoch === 0 && !this.finished) this.order = this.shuffledOrder(this.epoch);
     try {
-      return (await cost.data())[0];
+      this.lastTermValues = this.namedTerms(await stacked.data());
     } finally {
-      cost.dispose();
+      stacked.dispose();
     }
+    return this.lastTermValues.total;
+  }
+
+  /**
+   * The loss terms of the last `trainStep`'s batch, e.g. { reconstruction, kl, total }: each term is
+   * its weighted share of `total`. Empty before the first step.
+   */
+  lastTerms(): TermValues {
+    return { ...this.lastTermValues };
   }
 
   /** Mean reconstruction loss over the given images (the first `maxCount` of them, if given). */
   async evaluate(indices: Int32Array, maxCount = indices.length): Promise<number> {
-    this.assertAlive();
-    const chosen = indices.subarray(0, Math.max(0, Math.min(maxCount, indices.length)));
-    if (chosen.length === 0) return NaN;
-    let weightedSum = 0;
-    for (let start = 0; start < chosen.length; start += INFERENCE_BATCH) {
-      const part = chosen.subarray(start, start + INFERENCE_BATCH);
-      const loss = tf.tidy(() => {
-        const batch = tf.gather(this.images, tf.tensor1d(part, 'int32'));
-        return reconstructionLoss(this.config.spec.loss, batch, this.reconstructBatch(batch));
-      });
-      try {
-        // Each batch's loss is a mean; weighting by its size makes the total an exact mean.
-        weightedSum += (await loss.data())[0] * part.length;
-      } finally {
-        loss.dispose();
-      }
-    }
-    return weightedSum / chosen.length;
+    return (await this.evaluateTerms(indices, maxCount)).reconstruction;
   }
 
-  /** Latent codes of every image in the dataset, row i = image i, `latentDim` values per row. */
-  async encodeAll(batchSize = INFERENCE_BATCH): Promise<Float32Array> {
+  /**
+   * Mean loss terms over the given images (the first `maxCount` of them), `total` included, with
+   * the weights as they are (no update). Noise and sampled codes come from fixed seeds, so the same
+   * weights always give the same figures. Terms are NaN for no images.
+   */
+  async evaluateTerms(indices: Int32Array, maxCount = indices.length): Promise<TermValues> {
     this.assertAlive();
-    const { latentDim } = this.config.spec;
-    const codes = new Float32Array(this.imageCount * latentDim);
-    const [, height, width, channels] = this.images.shape;
-    for (let start = 0; start < this.imageCount; start += batchSize) {
-      const count = Math.min(batchSize, this.imageCount - start);
-      const code = tf.tidy(() => {
-        const batch = tf.slice(this.images, [start, 0, 0, 0], [count, height, width, channels]);
-        return this.encoder.apply(batch, { training: false }) as tf.Tensor;
+    const chosen = indices.subarray(0, Math.max(0, Math.min(maxCount, indices.length)));
+    const sums = new Float64Array(this.termNames.length);
+    if (chosen.length === 0) return this.namedTerms(sums.fill(NaN));
+    const batchSize = this.model.evaluationBatch;
+    for (let start = 0, part = 0; start < chosen.length; start += batchSize, part++) {
+      const slice = chosen.subarray(start, start + batchSize);
+      const stacked = tf.tidy(() => {
+        const batch = tf.gather(this.images, tf.tensor1d(slice, 'int32'));
+        const terms = this.model.lossTerms(batch, { seed: streamSeed(this.evaluationSeed, part), training: false });
+        return this.stackTerms(terms);
       });
       try {
-        codes.set(await code.data(), start * latentDim);
+        // Each term is a batch mean; weighting by the batch size makes the result an exact mean.
+        (await stacked.data()).forEach((value, i) => (sums[i] += value * slice.length));
       } finally {
-        code.dispose();
+        stacked.dispose();
       }
     }
-    return codes;
+    return this.namedTerms(sums.map((sum) => sum / chosen.length));
+  }
+
+  /**
+   * Latent codes of every image in the dataset, row i = image i, `latentDim` values per row. For
+   * the variational kind these are the means.
+   */
+  async encodeAll(batchSize = INFERENCE_BATCH): Promise<Float32Array> {
+    this.assertAlive();
+    return this.mapAllImages(batchSize, (batch) => this.model.encode(batch));
+  }
+
+  /**
+   * Variational kind only: the log-variance of every image's code, laid out like `encodeAll`
+   * (exp(logVar / 2) is the standard deviation, the 1-sigma ellipse's half-axis).
+   */
+  async encodeLogVar(batchSize = INFERENCE_BATCH): Promise<Float32Array> {
+    this.assertAlive();
+    const encodeLogVar = this.model.encodeLogVar;
+    if (!encodeLogVar) throw new Error(`A ${this.config.spec.kind} autoencoder has no code variances.`);
+    return this.mapAllImages(batchSize, (batch) => encodeLogVar(batch));
+  }
+
+  /**
+   * The code layer's outputs for the given images, `latentDim` values per image (for a histogram
+   * of activations; the same numbers as the images' rows of `encodeAll`).
+   */
+  async codeActivations(indices: Int32Array): Promise<Float32Array> {
+    this.assertAlive();
+    return this.mapImages(indices, this.config.spec.latentDim, (batch) => this.model.encode(batch));
   }
 
   /** The model's reconstructions of the given images, pixels in [0, 1], image after image. */
   async reconstruct(indices: Int32Array): Promise<Float32Array> {
     this.assertAlive();
-    const pixels = pixelsPerImage(this.config.spec.inputShape);
-    const result = new Float32Array(indices.length * pixels);
-    for (let start = 0; start < indices.length; start += INFERENCE_BATCH) {
-      const part = indices.subarray(start, start + INFERENCE_BATCH);
-      const images = tf.tidy(() =>
-        this.reconstructBatch(tf.gather(this.images, tf.tensor1d(part, 'int32'))),
-      );
-      try {
-        result.set(await images.data(), start * pixels);
-      } finally {
-        images.dispose();
-      }
-    }
-    return result;
+    return this.mapImages(indices, pixelsPerImage(this.config.spec.inputShape), (batch) => this.reconstructBatch(batch));
+  }
+
+  /**
+   * Denoising kind only: the given images as the encoder sees them in training, corrupted with the
+   * spec's noise, pixels in [0, 1]. The noise comes from a fixed seed, so the same indices always
+   * give the same noisy images (and the same images as `denoise`).
+   */
+  async corrupt(indices: Int32Array): Promise<Float32Array> {
+    this.assertAlive();
+    const corrupt = this.corruptor();
+    return this.mapImages(indices, pixelsPerImage(this.config.spec.inputShape), (batch, part) =>
+      corrupt(batch, streamSeed(this.viewSeed, part)),
+    );
+  }
+
+  /** Denoising kind only: the model's reconstructions of the noisy images `corrupt` gives. */
+  async denoise(indices: Int32Array): Promise<Float32Array> {
+    this.assertAlive();
+    const corrupt = this.corruptor();
+    return this.mapImages(indices, pixelsPerImage(this.config.spec.inputShape), (batch, part) =>
+      this.reconstructBatch(corrupt(batch, streamSeed(this.viewSeed, part))),
+    );
   }
 
   /** A copy of the decoder's weights, for the main-thread replica. */
@@ -353,24 +435,71 @@ export class Trainer {
     this.disposed = true;
     this.images.dispose();
     this.optimizer.dispose();
-    this.encoder.dispose();
-    this.decoder.dispose();
+    this.model.dispose();
   }
 
   /**
-   * The quantity gradient steps minimise, for one batch of images in [0, 1]. Kept in one place so
-   * other autoencoder kinds can add their terms here (a VAE's KL divergence, a sparsity or
-   * contractive penalty) while evaluation keeps reporting the reconstruction loss alone.
+   * What gradient steps minimise, for one batch of images in [0, 1]: the kind's loss terms, whose
+   * `total` is the objective (reconstruction plus the kind's weighted penalties: a VAE's KL term,
+   * a sparsity or contractive penalty). `seed` drives the step's noise and sampled codes.
    */
-  private objective(batch: tf.Tensor): tf.Scalar {
-    const code = this.encoder.apply(batch, { training: true }) as tf.Tensor;
-    const output = this.decoder.apply(code, { training: true }) as tf.Tensor;
-    return reconstructionLoss(this.config.spec.loss, batch, output);
+  private objective(batch: tf.Tensor, seed: number): LossTerms {
+    return this.model.lossTerms(batch, { seed, training: true });
   }
 
   private reconstructBatch(batch: tf.Tensor): tf.Tensor {
-    const code = this.encoder.apply(batch, { training: false }) as tf.Tensor;
-    return this.decoder.apply(code, { training: false }) as tf.Tensor;
+    return this.model.reconstruct(batch);
+  }
+
+  private corruptor(): (images: tf.Tensor, seed: number) => tf.Tensor {
+    const corrupt = this.model.corrupt;
+    if (!corrupt) throw new Error(`A ${this.config.spec.kind} autoencoder does not corrupt its input.`);
+    return corrupt;
+  }
+
+  /** The terms as one 1-d tensor in `termNames` order. */
+  private stackTerms(terms: LossTerms): tf.Tensor {
+    return tf.stack(this.termNames.map((name) => terms[name]));
+  }
+
+  private namedTerms(values: ArrayLike<number>): TermValues {
+    return Object.fromEntries(this.termNames.map((name, i) => [name, values[i]]));
+  }
+
+  /** `fn` on the given images in batches, its outputs (`valuesPerImage` each) back to back. */
+  private async mapImages(
+    indices: Int32Array,
+    valuesPerImage: number,
+    fn: (batch: tf.Tensor, part: number) => tf.Tensor,
+  ): Promise<Float32Array> {
+    const result = new Float32Array(indices.length * valuesPerImage);
+    for (let start = 0, part = 0; start < indices.length; start += INFERENCE_BATCH, part++) {
+      const slice = indices.subarray(start, start + INFERENCE_BATCH);
+      const output = tf.tidy(() => fn(tf.gather(this.images, tf.tensor1d(slice, 'int32')), part));
+      try {
+        result.set(await output.data(), start * valuesPerImage);
+      } finally {
+        output.dispose();
+      }
+    }
+    return result;
+  }
+
+  /** `fn` on every dataset image in order, in slices of `batchSize`; `latentDim` values per image. */
+  private async mapAllImages(batchSize: number, fn: (batch: tf.Tensor) => tf.Tensor): Promise<Float32Array> {
+    const { latentDim } = this.config.spec;
+    const result = new Float32Array(this.imageCount * latentDim);
+    const [, height, width, channels] = this.images.shape;
+    for (let start = 0; start < this.imageCount; start += batchSize) {
+      const count = Math.min(batchSize, this.imageCount - start);
+      const output = tf.tidy(() => fn(tf.slice(this.images, [start, 0, 0, 0], [count, height, width, channels])));
+      try {
+        result.set(await output.data(), start * latentDim);
+      } finally {
+        output.dispose();
+      }
+    }
+    return result;
   }
 
   /** The training indices in the batch order of `epoch`: a pure function of seed and epoch. */

@@ -4,10 +4,13 @@ import { BackendPicker, ProgressBar, TrainingButtons } from './TrainingControls'
 import { SettingsForm } from './SettingsForm';
 import { LatentMap } from './LatentMap';
 import { MapLegend } from './MapLegend';
+import { SelectionGallery } from './SelectionGallery';
 import { DecodedImage } from './DecodedImage';
 import { ReconstructionGrid } from './ReconstructionGrid';
 import { LossChart } from './LossChart';
 import { Notices } from './Notices';
+import { DataPanel } from './DataPanel';
+import { WalksPanel } from './WalksPanel';
 import { useAppState } from './controllerContext';
 
 export function App() {
@@ -28,15 +31,18 @@ export function App() {
         <aside className="controls panel" aria-label="Controls">
           <TrainingButtons />
           <ProgressBar />
+          <DataPanel />
           <SettingsForm />
           <BackendPicker />
         </aside>
         <section className="map-column" aria-label="Latent space">
           <LatentMap />
           <MapLegend />
+          <SelectionGallery />
         </section>
         <aside className="results">
           <DecodedImage />
+          <WalksPanel />
           <ReconstructionGrid />
           <LossChart />
         </aside>

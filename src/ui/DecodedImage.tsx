@@ -30,7 +30,7 @@ export function DecodedImage() {
       const state = store.getState();
       if (state.probe === drawnProbe && state.decoderVersion === drawnVersion && state.latents === drawnLatents) return;
       const started = performance.now();
-      const code = controller.codeAt(state.probe.x, state.probe.y, state.probe.sourceIndex);
+      const code = controller.probeCode();
       const pixels = code ? controller.decode(code) : null;
       if (!pixels) return;
       drawnProbe = state.probe;

@@ -5,6 +5,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { axisBottom, axisLeft, select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { classColors, pointColors } from '../viz/colors';
+import { codeColumn, mutedClassColors, rampCss, robustScale, valueColors } from '../viz/pointColouring';
+import { computeDensityContours, contourTransform, type DensityContours } from '../viz/densityContours';
 import { PointIndex } from '../viz/hitTest';
 import { createMapView, type MapView } from '../viz/mapView';
 import { ScatterRenderer } from '../viz/scatterRenderer';
@@ -12,6 +14,7 @@ import { mapPoint, screenPoint } from '../viz/spaces';
 import { interpolateDomain, nextDomain, type Domain } from '../viz/stableDomain';
 import { drawImage } from '../viz/imageTile';
 import type { AppState } from '../state/appState';
+import type { ProjectionKind } from '../latent/projection';
 import { useAppState, useController } from './controllerContext';
 import { mapMetrics } from './metrics';
 
@@ -22,6 +25,7 @@ const PICK_RADIUS_PX = 7;
 const MOVE_MS = 450;
 const DOMAIN_MS = 500;
 const HOVER_TILE_PX = 84;
+const DEFAULT_AXIS_NAMES = ['z₁', 'z₂'] as const;
 
 interface Hover {
   index: number;
@@ -40,7 +44,17 @@ export function LatentMap() {
   const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
   const [size, setSize] = useState({ width: 600, height: 600 });
   const [hover, setHover] = useState<Hover | null>(null);
+  const [selecting, setSelecting] = useState(false);
+  const selectingRef = useRef(false);
+  useEffect(() => {
+    selectingRef.current = selecting;
+  }, [selecting]);
+  const brushRef = useRef<HTMLDivElement>(null);
   const hasPoints = useAppState((state) => state.map !== null);
+  const axisNames = useAppState((state) => state.map?.axisNames ?? DEFAULT_AXIS_NAMES);
+  const projectionKind = useAppState((state) => state.projectionKind);
+  const projectionStatus = useAppState((state) => state.projectionStatus);
+  const latentDim = useAppState((state) => state.applied?.spec.latentDim ?? 2);
   const dataset = useAppState((state) => state.dataset);
 
   // Follow the element's size.
@@ -75,7 +89,6 @@ export function LatentMap() {
     let drawnPoints: Float32Array = new Float32Array(0);
     let movedAt = 0;
     let colors: Uint32Array = new Uint32Array(0);
-    let colorsFor: Uint8Array | null = null;
     let index: PointIndex | null = null;
     let view: MapView | null = null;
     let dirty = true;
@@ -116,12 +129,56 @@ export function LatentMap() {
         domain = next;
         domainChangedAt = now;
       }
-      const labels = state.dataset?.labels ?? null;
-      if (labels && labels !== colorsFor) {
-        colors = pointColors(labels, classColors(state.dataset?.classNames.length ?? 10).packed);
-        colorsFor = labels;
+      dirty = true;
+    };
+
+    // Colours follow the colouring mode, the labels and (for value modes) the codes.
+    let colouredFor: unknown[] = [];
+    const recolour = (state: AppState) => {
+      const { dataset, colourBy, latents, map, reconstructionErrors } = state;
+      if (!dataset || !map) return;
+      const key = [dataset, colourBy, colourBy.mode === 'label' || colourBy.mode === 'density' ? null : latents, colourBy.mode === 'error' ? reconstructionErrors : null];
+      if (key.every((part, i) => part === colouredFor[i])) return;
+      colouredFor = key;
+      const classCount = dataset.classNames.length;
+      if (colourBy.mode === 'dimension' && latents) {
+        const values = codeColumn(latents.codes, latents.latentDim, Math.min(colourBy.dimension, latents.latentDim - 1));
+        colors = valueColors(values, robustScale(values), colors);
+      } else if (colourBy.mode === 'error' && reconstructionErrors) {
+        colors = valueColors(reconstructionErrors, robustScale(reconstructionErrors), colors);
+      } else if (colourBy.mode === 'density') {
+        colors = mutedClassColors(dataset.labels, classCount);
+      } else {
+        colors = pointColors(dataset.labels, classColors(classCount).packed);
       }
       dirty = true;
+    };
+
+    // Density contours: computed per map in a fixed frame, placed by an SVG transform each frame.
+    let contours: DensityContours | null = null;
+    let contoursFor: unknown = null;
+    const contourGroup = select(svg).select<SVGGElement>('g.contours');
+    const updateContours = (state: AppState, current: MapView) => {
+      if (state.colourBy.mode !== 'density' || !state.map || !domain) {
+        if (contours) {
+          contours = null;
+          contoursFor = null;
+          contourGroup.selectAll('path').remove();
+        }
+        return;
+      }
+      if (contoursFor !== state.map) {
+        contoursFor = state.map;
+        contours = computeDensityContours(state.map.points, state.map.count, domain);
+        contourGroup
+          .selectAll('path')
+          .data(contours.paths)
+          .join('path')
+          .attr('d', (d) => d)
+          .attr('class', (_, i) => `contour level-${i}`)
+          .attr('stroke', (_, i, all) => rampCss(0.15 + (0.85 * i) / Math.max(1, all.length - 1)));
+      }
+      if (contours) contourGroup.attr('transform', contourTransform(contours, current));
     };
 
     const drawAxes = (current: MapView) => {
@@ -147,9 +204,30 @@ export function LatentMap() {
       probeHandle.setAttribute('aria-valuetext', `x ${probe.x.toFixed(2)}, y ${probe.y.toFixed(2)}`);
     };
 
+    // Tell the store which part of the map is on screen (for the manifold grid), at most 5 times a second.
+    let reportedRegion = '';
+    let reportedAt = 0;
+    const reportRegion = (current: MapView, now: number) => {
+      const area = current.plotArea;
+      const topLeft = current.toMap(screenPoint(area.left, area.top));
+      const bottomRight = current.toMap(screenPoint(area.left + area.width, area.top + area.height));
+      const region = { x: [topLeft.x, bottomRight.x] as const, y: [bottomRight.y, topLeft.y] as const };
+      const key = [...region.x, ...region.y].map((v) => v.toPrecision(4)).join(',');
+      if (key === reportedRegion) return;
+      if (now - reportedAt < 200) {
+        dirty = true; // try again next frame, so the final region is always reported
+        return;
+      }
+      reportedRegion = key;
+      reportedAt = now;
+      controller.setViewRegion(region);
+    };
+
     const draw = (now: number) => {
       frame = requestAnimationFrame(draw);
-      takeSnapshot(store.getState(), now);
+      const state = store.getState();
+      takeSnapshot(state, now);
+      recolour(state);
       const moving = targetPoints.length > 0 && now - movedAt < MOVE_MS;
       const zooming = domainFrom !== null;
       if (!dirty && !moving && !zooming) return;
@@ -166,7 +244,9 @@ export function LatentMap() {
         highlight: probe.sourceIndex >= 0 ? probe.sourceIndex : undefined,
       });
       drawAxes(view);
+      updateContours(store.getState(), view);
       positionProbe(view);
+      reportRegion(view, now);
       mapMetrics.recordFrame(performance.now() - started, drawnPoints.length / 2);
     };
     frame = requestAnimationFrame(draw);
@@ -197,10 +277,29 @@ export function LatentMap() {
       controller.moveProbe({ x, y, sourceIndex });
     };
 
+    // Brushing: with "Select region" on, a drag draws a rectangle and selects the points inside.
+    let brushStart: { x: number; y: number } | null = null;
+    const brush = brushRef.current;
+    const drawBrush = (a: { x: number; y: number }, b: { x: number; y: number }) => {
+      if (!brush) return;
+      brush.style.display = 'block';
+      brush.style.left = `${Math.min(a.x, b.x)}px`;
+      brush.style.top = `${Math.min(a.y, b.y)}px`;
+      brush.style.width = `${Math.abs(a.x - b.x)}px`;
+      brush.style.height = `${Math.abs(a.y - b.y)}px`;
+    };
+
     const onPointerDown = (event: PointerEvent) => {
       if (event.button !== 0 || event.shiftKey || !view) return;
-      const { map } = pointerToMap(event);
+      const { map, screen } = pointerToMap(event);
       if (!map) return;
+      if (selectingRef.current) {
+        brushStart = { x: screen.x, y: screen.y };
+        drawBrush(brushStart, brushStart);
+        container.setPointerCapture(event.pointerId);
+        event.preventDefault();
+        return;
+      }
       const picked = index ? index.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) : -1;
       if (picked >= 0) {
         moveProbeTo(targetPoints[2 * picked], targetPoints[2 * picked + 1], picked);
@@ -216,6 +315,10 @@ export function LatentMap() {
       if (!view) return;
       const { screen, map } = pointerToMap(event);
       if (!map) return;
+      if (brushStart) {
+        drawBrush(brushStart, screen);
+        return;
+      }
       if (dragging) {
         moveProbeTo(map.x, map.y, store.getState().probe.sourceIndex);
         return;
@@ -228,6 +331,14 @@ export function LatentMap() {
       });
     };
     const onPointerUp = (event: PointerEvent) => {
+      if (brushStart && view) {
+        const { screen } = pointerToMap(event);
+        const a = view.toMap(screenPoint(brushStart.x, brushStart.y));
+        const b = view.toMap(screen);
+        brushStart = null;
+        if (brush) brush.style.display = 'none';
+        controller.selectRegion({ x: [a.x, b.x], y: [a.y, b.y] });
+      }
       dragging = false;
       if (container.hasPointerCapture(event.pointerId)) container.releasePointerCapture(event.pointerId);
     };
@@ -289,16 +400,17 @@ export function LatentMap() {
 
   return (
     <div className="latent-map">
-      <div className="map-surface" ref={containerRef}>
+      <div className={selecting ? 'map-surface selecting' : 'map-surface'} ref={containerRef}>
         <canvas ref={canvasRef} role="img" aria-label="Latent map" />
         <svg ref={svgRef} className="map-axes" width={size.width} height={size.height} aria-hidden="true">
+          <g className="contours" />
           <g className="axis-x" />
           <g className="axis-y" />
           <text className="axis-title" x={MARGIN.left + (size.width - MARGIN.left - MARGIN.right) / 2} y={size.height - 6} textAnchor="middle">
-            {controller.axisTitle(0)}
+            {axisNames[0]}
           </text>
           <text className="axis-title" transform={`translate(16,${MARGIN.top + (size.height - MARGIN.top - MARGIN.bottom) / 2}) rotate(-90)`} textAnchor="middle">
-            {controller.axisTitle(1)}
+            {axisNames[1]}
           </text>
         </svg>
         <div
@@ -311,6 +423,7 @@ export function LatentMap() {
           onKeyDown={onProbeKey}
           onPointerDown={(event) => event.stopPropagation()}
         />
+        <div ref={brushRef} className="brush" aria-hidden="true" />
         {!hasPoints ? <p className="map-empty">Press Train to see every image appear on the map.</p> : null}
         {hover ? (
           <div className="hover-card" style={{ left: hover.left + 14, top: hover.top + 14 }} role="tooltip">
@@ -333,7 +446,30 @@ export function LatentMap() {
         <button type="button" onClick={resetZoom}>
           Fit
         </button>
-        <span className="map-hint">Drag to decode · wheel to zoom · Shift-drag to pan</span>
+        <button type="button" aria-pressed={selecting} className={selecting ? 'toggled' : undefined} onClick={() => setSelecting(!selecting)}>
+          Select region
+        </button>
+        <label className="projection-select">
+          <span>Projection</span>
+          <select
+            aria-label="Projection"
+            value={projectionKind}
+            onChange={(event) => controller.setProjection(event.target.value as ProjectionKind)}
+          >
+            <option value="none" disabled={latentDim > 2}>
+              None (2-D codes)
+            </option>
+            <option value="pca">PCA</option>
+            <option value="umap">UMAP</option>
+          </select>
+        </label>
+        {projectionStatus.activity ? (
+          <span className="projection-activity" role="status">
+            {projectionStatus.activity}
+            {projectionStatus.progress !== null ? ` ${Math.round(projectionStatus.progress * 100)}%` : ''}
+          </span>
+        ) : null}
+        <span className="map-hint">{selecting ? 'Drag a rectangle to see its images' : 'Drag to decode · wheel to zoom · Shift-drag to pan'}</span>
       </div>
     </div>
   );

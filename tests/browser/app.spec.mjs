@@ -145,8 +145,8 @@ export const tests = [
       assert(await page.getByRole('button', { name: 'Resume' }).isVisible(), 'the paused model is gone');
 
       await page.getByLabel('Latent size').fill('2');
-      await page.getByLabel('Learning rate').fill('0.002');
-      await page.getByLabel('Batch size').fill('128');
+      await page.getByLabel('Learning rate').fill('0.005');
+      await page.getByLabel('Batch size').fill('64');
       assert((await page.getByText(/must be/).count()) === 0, 'messages stayed after the values were fixed');
     },
   },

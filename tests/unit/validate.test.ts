@@ -53,12 +53,12 @@ describe('validateConfig', () => {
         spec: {
           kind: 'basic',
           inputShape: MNIST_SHAPE,
-          hiddenSizes: [256, 64],
+          hiddenSizes: [128, 32],
           activation: 'relu',
           latentDim: 2,
           loss: 'bce',
         },
-        training: { learningRate: 0.002, batchSize: 128, epochs: 20, seed: 1 },
+        training: { learningRate: 0.005, batchSize: 64, epochs: 20, seed: 1 },
       },
     });
   });
