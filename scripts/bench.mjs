@@ -8,6 +8,9 @@
 //   longestMainThreadTaskMs  longest main-thread task (Long Tasks API) while training and dragging
 //   scatterFrameMs10k        median time to draw one map frame of 10,000 points (and its p95)
 //   knn5At30s                held-out 5-NN accuracy on the map after 30 s of training, default settings
+//   scatterFrameMs70k        median time to draw 70,000 clustered points while panning (synthetic)
+//   hoverMs70k               mean time of one hover hit-test among 70,000 points
+//   pcaMs10k, umapMs5k       PCA of 10,000 32-D codes; UMAP of 5,000 16-D codes (fit and layout)
 // Usage: npm run bench [-- --seconds 30] [--settings "lr=0.005&batch=64"] [--no-bare]
 import { startPreviewServer, launchBrowser } from '../tests/browser/harness.mjs';
 
@@ -101,6 +104,16 @@ async function benchBare(browser, baseUrl, backend, seconds) {
   return result;
 }
 
+async function benchMicro(browser, baseUrl) {
+  const page = await browser.newPage();
+  await page.goto(`${baseUrl}bench.html#micro`);
+  await page.waitForFunction(() => window.microBenchResult !== undefined, null, { timeout: 300_000 });
+  const result = await page.evaluate(() => window.microBenchResult);
+  await page.close();
+  if (result.error) throw new Error(`micro benchmark failed: ${result.error}`);
+  return result;
+}
+
 const server = await startPreviewServer();
 const browser = await launchBrowser();
 try {
@@ -108,6 +121,7 @@ try {
   const bare = skipBare
     ? { imagesPerSecond: NaN }
     : await benchBare(browser, server.url, app.backend, Math.max(10, trainSeconds - 10));
+  const micro = await benchMicro(browser, server.url);
   const report = {
     backend: app.backend,
     batchSize: app.batchSize,
@@ -121,6 +135,11 @@ try {
     scatterFrameMs10k: round(app.scatterFrameMs10k),
     scatterFrameP95Ms10k: round(app.scatterFrameP95Ms10k),
     knn5At30s: round(app.knn5At30s, 3),
+    scatterFrameMs70k: round(micro.scatterFrameMs70k),
+    scatterFrameP95Ms70k: round(micro.scatterFrameP95Ms70k),
+    hoverMs70k: round(micro.hoverMs70k, 4),
+    pcaMs10k: round(micro.pcaMs10k, 1),
+    umapMs5k: round(micro.umapMs5k, 0),
     trainSeconds,
     settings: settingsHash || 'defaults',
     backendSelfTest: app.backendReports.replace(/\s+/g, ' ').trim(),

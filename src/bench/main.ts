@@ -5,10 +5,12 @@ import { readUrlSettings } from '../state/urlState';
 import { DEFAULT_RAW_SETTINGS, validateConfig } from '../model/validate';
 import { BUILT_IN_MNIST_PATH } from '../data/packedDataset';
 import type { BareBenchRequest, BareBenchResult } from './bareTrainingWorker';
+import { runMicroBench, type MicroBenchResult } from './micro';
 
 declare global {
   interface Window {
     bareBenchResult?: BareBenchResult | { error: string };
+    microBenchResult?: MicroBenchResult | { error: string };
   }
 }
 
@@ -16,7 +18,18 @@ const hash = new URLSearchParams(window.location.hash.slice(1));
 const settings = readUrlSettings(window.location.hash, DEFAULT_RAW_SETTINGS, [28, 28, 1]);
 const validated = validateConfig(settings.raw, [28, 28, 1]);
 const output = document.getElementById('result') as HTMLElement;
-if (!validated.ok) {
+if (hash.has('micro')) {
+  output.textContent = 'measuring the map building blocks…';
+  runMicroBench().then(
+    (result) => {
+      window.microBenchResult = result;
+      output.textContent = JSON.stringify(result);
+    },
+    (error: unknown) => {
+      window.microBenchResult = { error: String(error) };
+    },
+  );
+} else if (!validated.ok) {
   window.bareBenchResult = { error: JSON.stringify(validated.errors) };
 } else {
   const request: BareBenchRequest = {
