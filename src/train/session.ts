@@ -342,19 +342,32 @@ export class TrainingSession {
     this.epochLossSum += loss;
     this.epochLossCount++;
     this.lastBatchLoss = loss;
+    this.lastBatchTerms = trainer.lastTerms();
+    for (const [name, value] of Object.entries(this.lastBatchTerms)) {
+      this.epochTermSums[name] = (this.epochTermSums[name] ?? 0) + value;
+    }
     if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpoch(epochBefore);
     return true;
   }
 
   private lastBatchLoss = NaN;
+  private lastBatchTerms: Record<string, number> = {};
+  /** The epoch's batch loss terms summed by name, for their epoch means. */
+  private epochTermSums: Record<string, number> = {};
 
   private async endEpoch(epoch: number): Promise<void> {
     if (!this.trainer || !this.data) return;
-    const heldOutLoss = await this.trainer.evaluate(this.data.heldOut);
-    const trainLoss = this.epochLossSum / Math.max(1, this.epochLossCount);
+    const heldOutTerms = await this.trainer.evaluateTerms(this.data.heldOut);
+    // The total, like trainLoss, so the two curves measure the same thing (for the basic kind
+    // both are the reconstruction loss); the terms break them down.
+    const heldOutLoss = heldOutTerms.total;
+    const batches = Math.max(1, this.epochLossCount);
+    const trainLoss = this.epochLossSum / batches;
+    const trainTerms = Object.fromEntries(Object.entries(this.epochTermSums).map(([name, sum]) => [name, sum / batches]));
     this.epochLossSum = 0;
     this.epochLossCount = 0;
-    this.emit({ type: 'epoch-end', epoch: epoch + 1, trainLoss, heldOutLoss });
+    this.epochTermSums = {};
+    this.emit({ type: 'epoch-end', epoch: epoch + 1, trainLoss, heldOutLoss, trainTerms, heldOutTerms });
     this.lastGoodState = this.trainer.exportState();
   }
 
@@ -416,6 +429,7 @@ export class TrainingSession {
       imagesPerSecond,
       secondsLeft: imagesPerSecond > 0 ? (stepsLeft * batchSize) / imagesPerSecond : NaN,
       batchLoss: this.lastBatchLoss,
+      batchTerms: this.lastBatchTerms,
     };
   }
 
@@ -471,7 +485,9 @@ export class TrainingSession {
     this.speedSamples = [];
     this.epochLossSum = 0;
     this.epochLossCount = 0;
+    this.epochTermSums = {};
     this.lastBatchLoss = NaN;
+    this.lastBatchTerms = {};
     this.lastRefreshAt = 0;
     this.lastWeightsAt = 0;
     this.lastProgressAt = 0;

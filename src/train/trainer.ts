@@ -95,18 +95,21 @@ class Adam {
     // lr * m_hat / (sqrt(v_hat) + eps), rearranged so the bias corrections are two JS numbers.
     const stepSize = (this.learningRate * secondRoot) / firstCorrection;
     const epsilon = this.epsilon * secondRoot;
-    tf.tidy(() => {
-      this.variables.forEach((variable, i) => {
-        const gradient = grads[variable.name];
-        const first = this.firstMoments[i];
-        const second = this.secondMoments[i];
-        first.assign(tf.add(tf.mul(first, ADAM_BETA1), tf.mul(gradient, 1 - ADAM_BETA1)));
-        second.assign(tf.add(tf.mul(second, ADAM_BETA2), tf.mul(tf.square(gradient), 1 - ADAM_BETA2)));
-        const update = tf.div(tf.mul(first, stepSize), tf.add(tf.sqrt(second), epsilon));
-        variable.assign(tf.sub(variable, update));
+    try {
+      tf.tidy(() => {
+        this.variables.forEach((variable, i) => {
+          const gradient = grads[variable.name];
+          const first = this.firstMoments[i];
+          const second = this.secondMoments[i];
+          first.assign(tf.add(tf.mul(first, ADAM_BETA1), tf.mul(gradient, 1 - ADAM_BETA1)));
+          second.assign(tf.add(tf.mul(second, ADAM_BETA2), tf.mul(tf.square(gradient), 1 - ADAM_BETA2)));
+          const update = tf.div(tf.mul(first, stepSize), tf.add(tf.sqrt(second), epsilon));
+          variable.assign(tf.sub(variable, update));
+        });
       });
-    });
-    tf.dispose(grads);
+    } finally {
+      tf.dispose(grads);
+    }
     return value;
   }
 
@@ -298,6 +301,7 @@ export class Trainer {
       });
     } catch (error) {
       kept.terms?.dispose();
+      freeAbandonedTape();
       throw error;
     }
     const stacked = kept.terms as tf.Tensor;
@@ -321,7 +325,10 @@ export class Trainer {
     return { ...this.lastTermValues };
   }
 
-  /** Mean reconstruction loss over the given images (the first `maxCount` of them, if given). */
+  /**
+   * Mean reconstruction term over the given images (the first `maxCount` of them, if given): the
+   * reconstruction loss, summed per image for the variational kind (see `reconstructionReduction`).
+   */
   async evaluate(indices: Int32Array, maxCount = indices.length): Promise<number> {
     return (await this.evaluateTerms(indices, maxCount)).reconstruction;
   }
@@ -526,6 +533,18 @@ export class Trainer {
   private assertAlive(): void {
     if (this.disposed) throw new Error('Trainer used after dispose().');
   }
+}
+
+/**
+ * tfjs frees the tensors a gradient's forward pass saved for backpropagation only when
+ * backpropagation succeeds; a kernel failing part way (a backend without Conv2DBackpropFilter, say)
+ * leaves them behind for good. Free them as tfjs would have, so a failed step leaks nothing.
+ */
+function freeAbandonedTape(): void {
+  const state = tf.engine().state;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) node.saved?.forEach((tensor) => tensor.dispose());
+  state.activeTape = [];
 }
 
 function keep<T extends { dispose(): void }>(made: { dispose(): void }[], resource: T): T {

@@ -1,0 +1,49 @@
+// The denoising autoencoder: the dense or convolutional body, trained to map a corrupted image to
+// its clean original. Each step draws fresh noise from its own seed; codes, reconstructions and the
+// map use the clean images.
+import * as tf from '@tensorflow/tfjs';
+import { corruptImages } from '../corruption';
+import { buildDenseDecoder, buildDenseEncoder } from '../dense';
+import { lossTermNames, resolveKindOptions, type AutoencoderSpec } from '../spec';
+import {
+  DEFAULT_EVALUATION_BATCH,
+  meanReconstruction,
+  run,
+  withTotal,
+  type Autoencoder,
+  type ModelSeeds,
+} from './autoencoder';
+import { buildConvDecoder, buildConvEncoder } from './conv';
+
+export function buildDenoising(spec: AutoencoderSpec, seeds: ModelSeeds): Autoencoder {
+  const { body, noiseType, noiseLevel } = resolveKindOptions(spec);
+  const encoder = body === 'conv' ? buildConvEncoder(spec, seeds.encoder) : buildDenseEncoder(spec, seeds.encoder);
+  let decoder: tf.LayersModel;
+  try {
+    decoder = body === 'conv' ? buildConvDecoder(spec, seeds.decoder) : buildDenseDecoder(spec, seeds.decoder);
+  } catch (error) {
+    encoder.dispose();
+    throw error;
+  }
+  const corrupt = (images: tf.Tensor, seed: number): tf.Tensor =>
+    corruptImages(images, noiseType, noiseLevel, seed);
+  return {
+    spec,
+    encoder,
+    decoder,
+    termNames: lossTermNames(spec),
+    evaluationBatch: DEFAULT_EVALUATION_BATCH,
+    encode: (images) => run(encoder, images, false),
+    reconstruct: (images) => run(decoder, run(encoder, images, false), false),
+    corrupt,
+    lossTerms: (images, { seed, training }) => {
+      const output = run(decoder, run(encoder, corrupt(images, seed), training), training);
+      // Against the clean images: undoing the corruption is the task.
+      return withTotal(spec, meanReconstruction(spec, images, output));
+    },
+    dispose: () => {
+      encoder.dispose();
+      decoder.dispose();
+    },
+  };
+}
