@@ -48,8 +48,9 @@ export class ProjectionClient {
 
   /** UMAP of a copy of `codes`; a newer UMAP request abandons this one (its promise never settles). */
   async umap(codes: Float32Array, count: number, latentDim: number, seed: number, onProgress: (progress: UmapProgress) => void): Promise<Float32Array> {
-    const id = this.nextId++;
+    // Cancel first: the worker drops any UMAP request older than the newest cancel it has seen.
     this.cancelUmap();
+    const id = this.nextId++;
     this.umapProgressListener = onProgress;
     this.umapIds.add(id);
     const response = await this.request({ type: 'umap', id, codes: codes.slice(), count, latentDim, seed, sampleSize: 5000 });
