@@ -2,7 +2,7 @@
 // Worker events and UI events both arrive here as actions; nothing else mutates state.
 import type { DataSplit, ImageShape } from '../data/dataset';
 import type { ExperimentConfig } from '../model/spec';
-import type { RawSettings, SettingField } from '../model/validate';
+import type { AnySettingField, RawSettings } from '../model/validate';
 import type { BackendName, BackendReport, ProgressFigures, TrainerStatus } from '../train/protocol';
 import type { ProjectionKind } from '../latent/projection';
 import type { ProjectionStatus } from './mapBuilder';
@@ -29,6 +29,9 @@ export interface LossPoint {
   epoch: number;
   train: number;
   heldOut: number;
+  /** Each loss term by name (`total` included), averaged over the epoch's batches. */
+  trainTerms?: Record<string, number>;
+  heldOutTerms?: Record<string, number>;
 }
 
 export interface LatentSnapshot {
@@ -36,6 +39,8 @@ export interface LatentSnapshot {
   codes: Float32Array;
   latentDim: number;
   globalStep: number;
+  /** Variational kind: each code unit's log-variance (same layout as `codes`). */
+  logVar?: Float32Array;
 }
 
 export interface MapSnapshot {
@@ -69,7 +74,7 @@ export interface AppState {
   dataset: DatasetInfo | null;
   datasetError: string | null;
   rawSettings: RawSettings;
-  fieldErrors: Partial<Record<SettingField, string>>;
+  fieldErrors: Partial<Record<AnySettingField, string>>;
   /** The configuration the current model was built with. */
   applied: ExperimentConfig | null;
   status: TrainerStatus;
@@ -83,11 +88,15 @@ export interface AppState {
   projectionKind: ProjectionKind;
   projectionStatus: ProjectionStatus;
   knnAccuracy: number | null;
-  reconstructions: { indices: Int32Array; pixels: Float32Array } | null;
+  reconstructions: { indices: Int32Array; pixels: Float32Array; noisy?: Float32Array } | null;
+  /** Code-layer outputs of the held-out images (sparse kind), for the activation histogram. */
+  codeActivations: { values: Float32Array; latentDim: number } | null;
   probe: ProbeState;
   viewRegion: ViewRegion | null;
   /** How the map's points are coloured; `dimension` is used by the 'dimension' mode. */
   colourBy: { mode: ColourMode; dimension: number };
+  /** Variational kind: draw each held-out code's 1-sigma ellipse on the map. */
+  showEllipses: boolean;
   /** Indices of the images inside the region the user brushed on the map, or null. */
   selection: Int32Array | null;
   /** Each image's reconstruction error, while the map is coloured by it. */
@@ -100,21 +109,23 @@ export interface AppState {
 export type Action =
   | { type: 'dataset-loaded'; dataset: DatasetInfo }
   | { type: 'dataset-failed'; message: string }
-  | { type: 'setting-edited'; field: SettingField; value: string }
-  | { type: 'field-errors'; errors: Partial<Record<SettingField, string>> }
+  | { type: 'setting-edited'; field: AnySettingField; value: string }
+  | { type: 'field-errors'; errors: Partial<Record<AnySettingField, string>> }
   | { type: 'config-applied'; config: ExperimentConfig }
   | { type: 'status'; status: TrainerStatus }
   | { type: 'backends'; chosen: BackendName; reports: BackendReport[]; how: 'measured' | 'user' | 'fallback' }
   | { type: 'progress'; figures: ProgressFigures }
   | { type: 'epoch-end'; point: LossPoint }
   | { type: 'latents'; snapshot: LatentSnapshot; map: MapSnapshot; knnAccuracy: number | null }
-  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array }
+  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; noisy?: Float32Array }
+  | { type: 'code-activations'; values: Float32Array; latentDim: number }
   | { type: 'probe-moved'; probe: ProbeState }
   | { type: 'decoder-updated'; version: number }
   | { type: 'projection-kind'; kind: ProjectionKind }
   | { type: 'view-region'; region: ViewRegion }
   | { type: 'colour-by'; mode: ColourMode; dimension: number }
   | { type: 'selection'; indices: Int32Array | null }
+  | { type: 'show-ellipses'; on: boolean }
   | { type: 'reconstruction-errors'; errors: Float32Array | null }
   | { type: 'projection-status'; status: ProjectionStatus }
   | { type: 'notice'; kind: Notice['kind']; text: string }
@@ -137,11 +148,13 @@ export function initialState(rawSettings: RawSettings): AppState {
     projectionStatus: { kind: 'none', activity: null, progress: null },
     knnAccuracy: null,
     reconstructions: null,
+    codeActivations: null,
     probe: { x: 0, y: 0, sourceIndex: -1 },
     decoderVersion: 0,
     viewRegion: null,
     colourBy: { mode: 'label', dimension: 0 },
     selection: null,
+    showEllipses: false,
     reconstructionErrors: null,
     notices: [],
   };
@@ -172,6 +185,7 @@ export function reducer(state: AppState, action: Action): AppState {
         map: null,
         knnAccuracy: null,
         reconstructions: null,
+        codeActivations: null,
         selection: null,
         reconstructionErrors: null,
       };
@@ -188,13 +202,17 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'latents':
       return { ...state, latents: action.snapshot, map: action.map, knnAccuracy: action.knnAccuracy };
     case 'reconstructions':
-      return { ...state, reconstructions: { indices: action.indices, pixels: action.pixels } };
+      return { ...state, reconstructions: { indices: action.indices, pixels: action.pixels, noisy: action.noisy } };
+    case 'code-activations':
+      return { ...state, codeActivations: { values: action.values, latentDim: action.latentDim } };
     case 'probe-moved':
       return { ...state, probe: action.probe };
     case 'colour-by':
       return { ...state, colourBy: { mode: action.mode, dimension: action.dimension } };
     case 'reconstruction-errors':
       return { ...state, reconstructionErrors: action.errors };
+    case 'show-ellipses':
+      return { ...state, showEllipses: action.on };
     case 'selection':
       return { ...state, selection: action.indices };
     case 'view-region':

@@ -7,7 +7,7 @@ import { heldOutKnnAccuracy } from '../latent/knn';
 import type { ProjectionKind } from '../latent/projection';
 import type { ColourMode } from '../viz/pointColouring';
 import { MapBuilder, type MapUpdate } from './mapBuilder';
-import { validateConfig, DEFAULT_RAW_SETTINGS, type RawSettings, type SettingField } from '../model/validate';
+import { validateConfig, DEFAULT_RAW_SETTINGS, type AnySettingField, type RawSettings } from '../model/validate';
 import type { ExperimentConfig } from '../model/spec';
 import { TrainingClient } from '../train/client';
 import type { BackendName, WorkerEvent } from '../train/protocol';
@@ -25,6 +25,8 @@ export class AppController {
   readonly store: AppStore;
   private readonly client: TrainingClient;
   private readonly mapBuilder: MapBuilder;
+  /** The variational kind's log-variances, found again by the codes a map was made from. */
+  private readonly logVarByCodes = new WeakMap<Float32Array, Float32Array | undefined>();
 
   constructor(rawSettings: RawSettings = DEFAULT_RAW_SETTINGS) {
     this.store = createStore(reducer, initialState(rawSettings));
@@ -86,7 +88,7 @@ export class AppController {
     if (config) this.configure(config);
   }
 
-  editSetting(field: SettingField, value: string): void {
+  editSetting(field: AnySettingField, value: string): void {
     this.store.dispatch({ type: 'setting-edited', field, value });
     const shape = this.state.dataset?.shape ?? [28, 28, 1];
     const result = validateConfig(this.state.rawSettings, shape);
@@ -177,7 +179,8 @@ export class AppController {
     this.store.dispatch({ type: 'notice-dismissed', id });
   }
 
-  private onLatents(codes: Float32Array, latentDim: number, globalStep: number): void {
+  private onLatents(codes: Float32Array, latentDim: number, globalStep: number, logVar?: Float32Array): void {
+    this.logVarByCodes.set(codes, logVar);
     this.mapBuilder.accept(codes, latentDim, globalStep);
   }
 
@@ -193,7 +196,12 @@ export class AppController {
         : null;
     this.store.dispatch({
       type: 'latents',
-      snapshot: { codes: update.codes, latentDim: update.latentDim, globalStep: update.globalStep },
+      snapshot: {
+        codes: update.codes,
+        latentDim: update.latentDim,
+        globalStep: update.globalStep,
+        logVar: this.logVarByCodes.get(update.codes),
+      },
       map: { points, count, jump: update.jump, axisNames: update.projection.axisNames },
       knnAccuracy,
     });
@@ -242,6 +250,10 @@ export class AppController {
       this.client.send({ type: 'want-reconstruction-errors', enabled: mode === 'error' });
       if (mode !== 'error') this.store.dispatch({ type: 'reconstruction-errors', errors: null });
     }
+  }
+
+  showEllipses(on: boolean): void {
+    this.store.dispatch({ type: 'show-ellipses', on });
   }
 
   /** Select the images whose map points lie inside a rectangle (map units); null clears. */
@@ -319,13 +331,25 @@ export class AppController {
         dispatch({ type: 'progress', figures: event.figures });
         return;
       case 'epoch-end':
-        dispatch({ type: 'epoch-end', point: { epoch: event.epoch, train: event.trainLoss, heldOut: event.heldOutLoss } });
+        dispatch({
+          type: 'epoch-end',
+          point: {
+            epoch: event.epoch,
+            train: event.trainLoss,
+            heldOut: event.heldOutLoss,
+            trainTerms: event.trainTerms,
+            heldOutTerms: event.heldOutTerms,
+          },
+        });
+        return;
+      case 'code-activations':
+        dispatch({ type: 'code-activations', values: event.values, latentDim: event.latentDim });
         return;
       case 'latents':
-        this.onLatents(event.codes, event.latentDim, event.globalStep);
+        this.onLatents(event.codes, event.latentDim, event.globalStep, event.logVar);
         return;
       case 'reconstructions':
-        dispatch({ type: 'reconstructions', indices: event.indices, pixels: event.pixels });
+        dispatch({ type: 'reconstructions', indices: event.indices, pixels: event.pixels, noisy: event.noisy });
         return;
       case 'reconstruction-errors':
         if (this.state.colourBy.mode === 'error') dispatch({ type: 'reconstruction-errors', errors: event.errors });

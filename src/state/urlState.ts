@@ -1,13 +1,23 @@
 // Settings that round-trip through the URL hash, so a lesson can be shared as a link
 // (seed included: the same link trains the same model). A bad value in a link is reported and
 // replaced by the default; it never stops the app from starting.
-import { validateConfig, type RawSettings, type SettingField } from '../model/validate';
+import { validateConfig, type AnySettingField, type RawSettings } from '../model/validate';
 import type { ImageShape } from '../data/dataset';
 import type { BackendName } from '../train/protocol';
 import type { ProjectionKind } from '../latent/projection';
 
 /** Short URL keys, one per setting. */
-const KEYS: Record<SettingField, string> = {
+const KEYS: Record<AnySettingField, string> = {
+  kind: 'kind',
+  convFilters: 'filters',
+  body: 'body',
+  noiseType: 'noise',
+  noiseLevel: 'noiseLevel',
+  sparsityType: 'sparsity',
+  sparsityWeight: 'sparsityWeight',
+  sparsityTarget: 'rho',
+  beta: 'beta',
+  contractiveWeight: 'lambda',
   latentDim: 'latent',
   hiddenSizes: 'hidden',
   activation: 'activation',
@@ -36,7 +46,7 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const raw: RawSettings = { ...defaults };
   const problems: string[] = [];
-  const fieldByKey = new Map(Object.entries(KEYS).map(([field, key]) => [key, field as SettingField]));
+  const fieldByKey = new Map(Object.entries(KEYS).map(([field, key]) => [key, field as AnySettingField]));
   let backend: BackendName | null = null;
   let projection: ProjectionKind | null = null;
   for (const [key, value] of params) {
@@ -60,9 +70,9 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
   // Check the combined settings; each bad field goes back to its default with the reason.
   const result = validateConfig(raw, inputShape);
   if (!result.ok) {
-    for (const [field, message] of Object.entries(result.errors) as [SettingField, string][]) {
+    for (const [field, message] of Object.entries(result.errors) as [AnySettingField, string][]) {
       problems.push(`The link's ${KEYS[field]}="${raw[field]}" was ignored: ${message}`);
-      raw[field] = defaults[field];
+      raw[field] = defaults[field] as string;
     }
   }
   return { raw, backend, projection, problems };
@@ -71,8 +81,9 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
 /** The hash for these settings; only values that differ from the defaults are written. */
 export function settingsToHash(raw: RawSettings, defaults: RawSettings): string {
   const params = new URLSearchParams();
-  for (const field of Object.keys(KEYS) as SettingField[]) {
-    if (raw[field].trim() !== defaults[field]) params.set(KEYS[field], raw[field].trim());
+  for (const field of Object.keys(KEYS) as AnySettingField[]) {
+    const value = raw[field]?.trim();
+    if (value !== undefined && value !== defaults[field]) params.set(KEYS[field], value);
   }
   const text = params.toString();
   return text ? `#${text}` : '';

@@ -73,14 +73,22 @@ export type WorkerEvent =
       trainTerms?: Record<string, number>;
       heldOutTerms?: Record<string, number>;
     }
-  /** Latent codes of every image in the dataset (row i = image i), `latentDim` floats each. */
-  | { type: 'latents'; codes: Float32Array; latentDim: number; globalStep: number }
+  /**
+   * Latent codes of every image in the dataset (row i = image i), `latentDim` floats each; for the
+   * variational kind the means, with each unit's log-variance in `logVar` (same layout).
+   */
+  | { type: 'latents'; codes: Float32Array; latentDim: number; globalStep: number; logVar?: Float32Array }
+  /** The code layer's outputs for the held-out images (row-major, `latentDim` each), for the activation histogram. */
+  | { type: 'code-activations'; values: Float32Array; latentDim: number; globalStep: number }
   /** The decoder's latest weights, for the main-thread copy that decodes the probe. */
   | { type: 'decoder-weights'; weights: WeightSnapshot; globalStep: number }
   /** Mean squared reconstruction error of every image in the dataset (row i = image i). */
   | { type: 'reconstruction-errors'; errors: Float32Array; globalStep: number }
-  /** Held-out originals (dataset indices) and their reconstructions, pixels 0..1. */
-  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; globalStep: number }
+  /**
+   * Held-out originals (dataset indices) and their reconstructions, pixels 0..1. For the denoising
+   * kind, `noisy` holds the corrupted inputs and `pixels` what the model made of them.
+   */
+  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; globalStep: number; noisy?: Float32Array }
   /** Something failed that the user should read; training state is kept. */
   | { type: 'error'; message: string };
 
@@ -90,11 +98,15 @@ export function transferablesOf(message: WorkerEvent | WorkerCommand): Transfera
     case 'load-data':
       return [message.images.buffer, message.train.buffer, message.heldOut.buffer];
     case 'latents':
-      return [message.codes.buffer];
+      return message.logVar ? [message.codes.buffer, message.logVar.buffer] : [message.codes.buffer];
+    case 'code-activations':
+      return [message.values.buffer];
     case 'decoder-weights':
       return message.weights.values.map((v) => v.buffer);
     case 'reconstructions':
-      return [message.indices.buffer, message.pixels.buffer];
+      return message.noisy
+        ? [message.indices.buffer, message.pixels.buffer, message.noisy.buffer]
+        : [message.indices.buffer, message.pixels.buffer];
     case 'reconstruction-errors':
       return [message.errors.buffer];
     default:

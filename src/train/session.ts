@@ -444,14 +444,27 @@ export class TrainingSession {
     const trainer = this.trainer;
     if (!trainer || !this.config) return;
     const started = performance.now();
+    const { kind, latentDim } = this.config.spec;
+    const step = trainer.globalStep;
     const codes = await trainer.encodeAll();
-    this.emit({ type: 'latents', codes, latentDim: this.config.spec.latentDim, globalStep: trainer.globalStep });
+    const logVar = kind === 'variational' ? await trainer.encodeLogVar() : undefined;
+    this.emit({ type: 'latents', codes, latentDim, globalStep: step, logVar });
+    if (kind === 'sparse') {
+      const values = await trainer.codeActivations(this.data?.heldOut ?? new Int32Array(0));
+      this.emit({ type: 'code-activations', values, latentDim, globalStep: step });
+    }
     if (this.wantErrors) {
       const errors = await this.reconstructionErrors(trainer);
       this.emit({ type: 'reconstruction-errors', errors, globalStep: trainer.globalStep });
     }
-    const pixels = await trainer.reconstruct(this.reconstructionIndices);
-    this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, globalStep: trainer.globalStep });
+    if (kind === 'denoising') {
+      const noisy = await trainer.corrupt(this.reconstructionIndices);
+      const pixels = await trainer.denoise(this.reconstructionIndices);
+      this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, noisy, globalStep: step });
+    } else {
+      const pixels = await trainer.reconstruct(this.reconstructionIndices);
+      this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, globalStep: step });
+    }
     const now = performance.now();
     this.emitWeights(now);
     if (this.trainer) this.emit({ type: 'progress', figures: this.progressFigures(now) });

@@ -8,6 +8,9 @@ import { SelectionGallery } from './SelectionGallery';
 import { DecodedImage } from './DecodedImage';
 import { ReconstructionGrid } from './ReconstructionGrid';
 import { LossChart } from './LossChart';
+import { KindPanel } from './KindPanel';
+import { CodeHistogram } from './CodeHistogram';
+import { PriorSamples } from './PriorSamples';
 import { Notices } from './Notices';
 import { DataPanel } from './DataPanel';
 import { WalksPanel } from './WalksPanel';
@@ -45,6 +48,9 @@ export function App() {
           <WalksPanel />
           <ReconstructionGrid />
           <LossChart />
+          <KindPanel />
+          <CodeHistogram />
+          <PriorSamples />
         </aside>
       </main>
     </div>

@@ -38,6 +38,7 @@ export function LatentMap() {
   const store = controller.store;
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const ellipseCanvasRef = useRef<HTMLCanvasElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const probeRef = useRef<HTMLDivElement>(null);
   const hoverCanvasRef = useRef<HTMLCanvasElement>(null);
@@ -55,6 +56,8 @@ export function LatentMap() {
   const projectionKind = useAppState((state) => state.projectionKind);
   const projectionStatus = useAppState((state) => state.projectionStatus);
   const latentDim = useAppState((state) => state.applied?.spec.latentDim ?? 2);
+  const isVariational = useAppState((state) => state.applied?.spec.kind === 'variational');
+  const showEllipses = useAppState((state) => state.showEllipses);
   const dataset = useAppState((state) => state.dataset);
 
   // Follow the element's size.
@@ -77,6 +80,50 @@ export function LatentMap() {
     const probeHandle = probeRef.current;
     if (!canvas || !svg || !container || !probeHandle) return;
     const renderer = new ScatterRenderer(canvas);
+    const ellipseCanvas = ellipseCanvasRef.current;
+    const ellipseContext = ellipseCanvas?.getContext('2d') ?? null;
+    const ratio = window.devicePixelRatio || 1;
+    if (ellipseCanvas) {
+      ellipseCanvas.width = Math.round(size.width * ratio);
+      ellipseCanvas.height = Math.round(size.height * ratio);
+      ellipseCanvas.style.width = `${size.width}px`;
+      ellipseCanvas.style.height = `${size.height}px`;
+    }
+    // Variational kind: each held-out mean's 1-sigma ellipse (axis-aligned: the posterior is diagonal).
+    let ellipsesShown = false;
+    const drawEllipses = (state: AppState, current: MapView) => {
+      if (!ellipseContext || !ellipseCanvas) return;
+      const latents = state.latents;
+      const wanted = state.showEllipses && latents?.logVar && latents.latentDim === 2 && state.projectionKind === 'none' && state.dataset;
+      if (!wanted) {
+        if (ellipsesShown) ellipseContext.clearRect(0, 0, ellipseCanvas.width, ellipseCanvas.height);
+        ellipsesShown = false;
+        return;
+      }
+      ellipsesShown = true;
+      const logVar = latents.logVar as Float32Array;
+      const area = current.plotArea;
+      ellipseContext.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ellipseContext.clearRect(0, 0, size.width, size.height);
+      ellipseContext.save();
+      ellipseContext.beginPath();
+      ellipseContext.rect(area.left, area.top, area.width, area.height);
+      ellipseContext.clip();
+      ellipseContext.lineWidth = 1;
+      ellipseContext.strokeStyle = 'rgba(40, 40, 60, 0.35)';
+      ellipseContext.beginPath();
+      for (const index of (state.dataset as NonNullable<AppState['dataset']>).split.heldOut) {
+        if (2 * index + 1 >= drawnPoints.length) continue;
+        const at = current.toScreen(mapPoint(drawnPoints[2 * index], drawnPoints[2 * index + 1]));
+        const rx = Math.exp(logVar[2 * index] / 2) * current.pixelsPerUnit;
+        const ry = Math.exp(logVar[2 * index + 1] / 2) * current.pixelsPerUnit;
+        if (!Number.isFinite(rx) || !Number.isFinite(ry)) continue;
+        ellipseContext.moveTo(at.x + rx, at.y);
+        ellipseContext.ellipse(at.x, at.y, rx, ry, 0, 0, 2 * Math.PI);
+      }
+      ellipseContext.stroke();
+      ellipseContext.restore();
+    };
     renderer.resize(size.width, size.height, window.devicePixelRatio || 1);
 
     let transform: ZoomTransform = zoomIdentity;
@@ -245,6 +292,7 @@ export function LatentMap() {
       });
       drawAxes(view);
       updateContours(store.getState(), view);
+      drawEllipses(store.getState(), view);
       positionProbe(view);
       reportRegion(view, now);
       mapMetrics.recordFrame(performance.now() - started, drawnPoints.length / 2);
@@ -402,6 +450,7 @@ export function LatentMap() {
     <div className="latent-map">
       <div className={selecting ? 'map-surface selecting' : 'map-surface'} ref={containerRef}>
         <canvas ref={canvasRef} role="img" aria-label="Latent map" />
+        <canvas ref={ellipseCanvasRef} className="ellipse-layer" aria-hidden="true" />
         <svg ref={svgRef} className="map-axes" width={size.width} height={size.height} aria-hidden="true">
           <g className="contours" />
           <g className="axis-x" />
@@ -449,6 +498,12 @@ export function LatentMap() {
         <button type="button" aria-pressed={selecting} className={selecting ? 'toggled' : undefined} onClick={() => setSelecting(!selecting)}>
           Select region
         </button>
+        {isVariational && latentDim === 2 ? (
+          <label className="check">
+            <input type="checkbox" checked={showEllipses} onChange={(e) => controller.showEllipses(e.target.checked)} />
+            1σ ellipses
+          </label>
+        ) : null}
         <label className="projection-select">
           <span>Projection</span>
           <select

@@ -16,7 +16,10 @@ export function ReconstructionGrid() {
   const count = reconstructions?.indices.length ?? 10;
   const blocks = Math.ceil(count / PER_ROW);
   const width = PER_ROW * (TILE_PX + GAP_PX) - GAP_PX;
-  const blockHeight = 2 * TILE_PX + GAP_PX;
+  // Denoising shows three rows per block: the noisy input, what the model made of it, the clean image.
+  const noisy = reconstructions?.noisy ?? null;
+  const rowsPerBlock = noisy ? 3 : 2;
+  const blockHeight = rowsPerBlock * TILE_PX + (rowsPerBlock - 1) * GAP_PX;
   const height = blocks * blockHeight + (blocks - 1) * BLOCK_GAP_PX;
 
   useEffect(() => {
@@ -35,21 +38,32 @@ export function ReconstructionGrid() {
     reconstructions.indices.forEach((datasetIndex, i) => {
       const x = (i % PER_ROW) * (TILE_PX + GAP_PX);
       const y = Math.floor(i / PER_ROW) * (blockHeight + BLOCK_GAP_PX);
-      drawImage(context, dataset.images, datasetIndex * size, dataset.shape, x, y, TILE_PX);
-      drawImage(context, reconstructions.pixels, i * size, dataset.shape, x, y + TILE_PX + GAP_PX, TILE_PX);
+      const row = (n: number) => y + n * (TILE_PX + GAP_PX);
+      if (noisy) {
+        drawImage(context, noisy, i * size, dataset.shape, x, row(0), TILE_PX);
+        drawImage(context, reconstructions.pixels, i * size, dataset.shape, x, row(1), TILE_PX);
+        drawImage(context, dataset.images, datasetIndex * size, dataset.shape, x, row(2), TILE_PX);
+      } else {
+        drawImage(context, dataset.images, datasetIndex * size, dataset.shape, x, row(0), TILE_PX);
+        drawImage(context, reconstructions.pixels, i * size, dataset.shape, x, row(1), TILE_PX);
+      }
     });
-  }, [dataset, reconstructions, width, height, blockHeight]);
+  }, [dataset, reconstructions, noisy, width, height, blockHeight]);
 
   return (
     <section className="panel reconstructions" aria-labelledby="recon-title">
       <h2 id="recon-title">Held-out images and their reconstructions</h2>
-      <p className="hint recon-hint">In each pair of rows: the original above, the model's reconstruction below.</p>
+      <p className="hint recon-hint">
+        {noisy
+          ? 'In each group of three rows: the noisy input, what the model made of it, the clean image.'
+          : "In each pair of rows: the original above, the model's reconstruction below."}
+      </p>
       <div className="recon-body">
         <canvas
           ref={canvasRef}
           style={{ width, height }}
           role="img"
-          aria-label="Held-out originals (top) and their reconstructions (bottom)"
+          aria-label={noisy ? 'Noisy inputs, denoised outputs and clean images' : 'Held-out originals (top) and their reconstructions (bottom)'}
         />
       </div>
     </section>
