@@ -175,6 +175,12 @@ export class AppController {
     return this.client.decode(code);
   }
 
+  /** Stop the worker and free the main-thread models; the controller is not used after this. */
+  dispose(): void {
+    this.client.dispose();
+    this.mapBuilder.dispose();
+  }
+
   dismissNotice(id: number): void {
     this.store.dispatch({ type: 'notice-dismissed', id });
   }

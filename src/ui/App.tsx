@@ -14,11 +14,24 @@ import { PriorSamples } from './PriorSamples';
 import { Notices } from './Notices';
 import { DataPanel } from './DataPanel';
 import { WalksPanel } from './WalksPanel';
-import { useAppState } from './controllerContext';
+import { CompareView, startComparison } from './CompareView';
+import { useAppState, useController } from './controllerContext';
+import { useState } from 'react';
+import type { AppController } from '../state/controller';
 
 export function App() {
   const dataset = useAppState((state) => state.dataset);
   const datasetError = useAppState((state) => state.datasetError);
+  const controller = useController();
+  const [second, setSecond] = useState<AppController | null>(null);
+  const toggleCompare = () => {
+    if (second) {
+      second.dispose();
+      setSecond(null);
+    } else {
+      setSecond(startComparison(controller));
+    }
+  };
   return (
     <div className="app">
       <header className="app-header">
@@ -28,8 +41,14 @@ export function App() {
             ? `${dataset.name} · ${dataset.count.toLocaleString('en-US')} images · ${dataset.split.train.length.toLocaleString('en-US')} to train on, ${dataset.split.heldOut.length.toLocaleString('en-US')} held out`
             : datasetError ?? 'Loading the digits…'}
         </p>
+        <button type="button" className="compare-toggle" aria-pressed={second !== null} disabled={!dataset} onClick={toggleCompare}>
+          {second ? 'Back to one model' : 'Compare two kinds'}
+        </button>
       </header>
       <Notices />
+      {second ? (
+        <CompareView second={second} onReplace={setSecond} onClose={toggleCompare} />
+      ) : (
       <main className="layout">
         <aside className="controls panel" aria-label="Controls">
           <TrainingButtons />
@@ -42,10 +61,10 @@ export function App() {
           <LatentMap />
           <MapLegend />
           <SelectionGallery />
+          <WalksPanel />
         </section>
         <aside className="results">
           <DecodedImage />
-          <WalksPanel />
           <ReconstructionGrid />
           <LossChart />
           <KindPanel />
@@ -53,6 +72,7 @@ export function App() {
           <PriorSamples />
         </aside>
       </main>
+      )}
     </div>
   );
 }

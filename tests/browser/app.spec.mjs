@@ -57,15 +57,17 @@ export const tests = [
       const page = await openApp(ctx, '#epochs=2');
       const line = await page.getByRole('status').filter({ hasText: BACKEND_LINE }).innerText();
       assert(BACKEND_LINE.test(line), `backend line reads "${line}"`);
-      const before = await inkedPixels(page);
-      await page.getByRole('button', { name: 'Train' }).click();
+      // The untrained model's map is a tight blob; training spreads the digits out.
       await waitForMap(page);
+      const knnBefore = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
+      await page.getByRole('button', { name: 'Train' }).click();
       await page.locator('.loss-figures', { hasText: 'Epoch 1:' }).waitFor({ timeout: 120_000 });
-      const after = await inkedPixels(page);
-      assert(after > before + 3000, `map ink went from ${before} to ${after} pixels; expected thousands of points`);
-      const knn = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
-      assert(knn > 0.1 && knn <= 1, `held-out kNN accuracy ${knn} is not a share above chance`);
       await page.getByText('Done', { exact: true }).waitFor({ timeout: 120_000 });
+      await page.waitForTimeout(800); // the last glide
+      const ink = await inkedPixels(page);
+      assert(ink > 3000, `only ${ink} map pixels are inked; expected thousands of points`);
+      const knn = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
+      assert(knn > 0.3 && knn > knnBefore + 0.1, `held-out kNN accuracy went from ${knnBefore} to ${knn}; training should separate the digits`);
     },
   },
   {

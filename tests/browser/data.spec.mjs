@@ -200,7 +200,7 @@ export const tests = [
     async run(ctx) {
       const page = await openApp(ctx);
       await page.getByLabel('Image size').selectOption('32');
-      await page.getByLabel('Colour').selectOption('3');
+      await page.getByLabel('Colour', { exact: true }).selectOption('3');
       await loadFiles(page, [imageZip()]);
       const line = await resultLine(page, /Loaded 80 images in 2 classes/);
       assert(line.includes('32×32 RGB'), `result line "${line}" does not give the chosen 32x32 RGB size`);

@@ -60,6 +60,8 @@ function probeTransform(page) {
 
 /** Press on the map at (fx, fy) (fractions of its size) and drag to (tx, ty). */
 async function dragOnMap(page, [fx, fy], [tx, ty]) {
+  // The walk panels sit below the map: bring the whole map into view before pointing at it.
+  await page.getByRole('img', { name: 'Latent map' }).evaluate((canvas) => canvas.scrollIntoView({ block: 'center' }));
   const map = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
   await page.mouse.move(map.x + map.width * fx, map.y + map.height * fy);
   await page.mouse.down();
