@@ -2,6 +2,7 @@
 // and report its progress, so the page stays responsive however large the files are.
 import type { Dataset } from './dataset';
 import { generateShapes } from './shapes';
+import { emojiLoadReport } from './emoji';
 import { assertFileSizeAllowed } from './parsers/detect';
 import { DataFileError, type LoadReport } from './parsers/errors';
 // Types only: importing the worker module's code here would run its message handler on the page.
@@ -84,6 +85,30 @@ export async function generateInWorker(name: GeneratedName, seed: number, onProg
   } catch (error) {
     if (!(error instanceof WorkerStartError)) throw error;
     return builtInGenerated(name, seed);
+  }
+}
+
+/** Side of the generated emoji images, as CIFAR-10's. */
+export const EMOJI_SIZE = 32;
+/** Jittered copies of each emoji: with the list's few hundred emoji, several thousand images. */
+export const EMOJI_COPIES = 16;
+
+/**
+ * Draw the colour emoji set in the loading worker (a few seconds of canvas work the page should not
+ * wait on); falls back to this thread if the worker cannot start. The report's notes say how many
+ * emoji were drawn and which the font could not draw.
+ */
+export async function generateEmojiInWorker(seed: number, onProgress: (progress: LoadProgress) => void = () => {}): Promise<LoadReport> {
+  try {
+    return await runLoadWorker({ generate: 'emoji', seed, copiesPerEmoji: EMOJI_COPIES, size: EMOJI_SIZE }, [], onProgress);
+  } catch (error) {
+    if (!(error instanceof WorkerStartError)) throw error;
+    return emojiLoadReport({
+      size: EMOJI_SIZE,
+      seed,
+      copiesPerEmoji: EMOJI_COPIES,
+      onProgress: (done, total) => onProgress({ stage: 'Drawing emoji', done, total }),
+    });
   }
 }
 

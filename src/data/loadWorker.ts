@@ -3,6 +3,7 @@
 // A thin switch over the two requests; each load either posts one dataset or one error.
 import { type Dataset, type ImageShape, pixelsPerImage } from './dataset';
 import { generateShapes } from './shapes';
+import { emojiLoadReport } from './emoji';
 import { cifarToDataset } from './parsers/cifar';
 import { parseCsv } from './parsers/csv';
 import { assertFileSizeAllowed, DETECT_PREFIX_BYTES, detectFileKind, type FileKind } from './parsers/detect';
@@ -21,7 +22,8 @@ export type GeneratedName = 'shapes' | 'shapes-rgb';
 
 export type LoadRequest =
   | { files: { name: string; bytes: ArrayBuffer }[]; target: ImageTarget }
-  | { generate: GeneratedName; seed: number; count: number };
+  | { generate: GeneratedName; seed: number; count: number }
+  | { generate: 'emoji'; seed: number; copiesPerEmoji: number; size: number };
 
 export type LoadEvent =
   | { type: 'progress'; done: number; total: number; stage: string }
@@ -59,7 +61,14 @@ scope.onmessage = (event) => {
 };
 
 function handle(request: LoadRequest): Promise<LoadReport> {
-  if ('generate' in request) return Promise.resolve(generate(request.generate, request.seed, request.count));
+  if ('generate' in request) {
+    if (request.generate === 'emoji') {
+      const { seed, copiesPerEmoji, size } = request;
+      progress('Drawing emoji', 0, 1);
+      return emojiLoadReport({ size, seed, copiesPerEmoji, onProgress: (done, total) => progress('Drawing emoji', done, total) });
+    }
+    return Promise.resolve(generate(request.generate, request.seed, request.count));
+  }
   return loadFiles(request.files, request.target);
 }
 

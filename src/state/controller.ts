@@ -9,7 +9,7 @@ import type { ColourMode } from '../viz/pointColouring';
 import { MapBuilder, type MapUpdate } from './mapBuilder';
 import { validateConfig, DEFAULT_RAW_SETTINGS, type AnySettingField, type RawSettings } from '../model/validate';
 import type { ExperimentConfig } from '../model/spec';
-import { TrainingClient } from '../train/client';
+import { TrainingClient, type EncodedImages } from '../train/client';
 import type { BackendName, WorkerEvent } from '../train/protocol';
 import { createStore, type Store } from './store';
 import { initialState, reducer, type Action, type AppState, type ProbeState, type ViewRegion } from './appState';
@@ -132,8 +132,9 @@ export class AppController {
    */
   train(): void {
     const { status } = this.state;
-    if (status === 'training' || status === 'preparing') return;
-    if (status !== 'paused') {
+    if (status === 'training') return;
+    // While the worker prepares a model, a train command simply waits its turn in the worker.
+    if (status !== 'paused' && status !== 'preparing') {
       const config = this.validSettings();
       if (!config) {
         this.notify('error', 'Some settings are not valid; fix the marked fields. The current model is unchanged.');
@@ -247,6 +248,15 @@ export class AppController {
   /** Decode `count` codes back to back (pixels 0..1, images back to back), or null before weights arrive. */
   decodeMany(codes: Float32Array, count: number): Float32Array | null {
     return this.client.decodeMany(codes, count);
+  }
+
+  /**
+   * The current model's codes and reconstructions of images that are not in the dataset (a
+   * drawing), `count` images of the dataset's shape, pixels 0..1. `pixels` is handed over (emptied).
+   * Rejects when there is no model yet.
+   */
+  encodeImages(pixels: Float32Array, count: number): Promise<EncodedImages> {
+    return this.client.encodeImages(pixels, count);
   }
 
   colourBy(mode: ColourMode, dimension = 0): void {

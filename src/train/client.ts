@@ -8,6 +8,12 @@ import { transferablesOf, type WeightSnapshot, type WorkerCommand, type WorkerEv
 
 export type EventListener = (event: WorkerEvent) => void;
 
+/** The model's codes and reconstructions (pixels 0..1) of images handed to `encodeImages`, back to back. */
+export interface EncodedImages {
+  codes: Float32Array;
+  reconstructions: Float32Array;
+}
+
 export class TrainingClient {
   private worker: Worker | null = null;
   private inPageSession: { handle(command: WorkerCommand): Promise<void> } | null = null;
@@ -17,6 +23,9 @@ export class TrainingClient {
   private decoderReady = false;
   private latestWeights: WeightSnapshot | null = null;
   private readonly mainThreadTf: Promise<void>;
+  private nextEncodeId = 1;
+  /** `encodeImages` requests waiting for their answer, by id. */
+  private readonly pendingEncodes = new Map<number, { resolve: (result: EncodedImages) => void; reject: (error: Error) => void }>();
   /** Increases whenever the decoder's weights change, so views know to decode again. */
   decoderVersion = 0;
 
@@ -30,6 +39,7 @@ export class TrainingClient {
       this.worker.onerror = (event) => {
         event.preventDefault();
         onNotice(`The training worker stopped (${event.message || 'unknown error'}); training moved into the page.`);
+        this.rejectPendingEncodes('The training worker stopped before it answered.');
         this.worker?.terminate();
         this.worker = null;
         void this.startInPage();
@@ -74,6 +84,14 @@ export class TrainingClient {
   }
 
   private receive(event: WorkerEvent): void {
+    // Answers go to the request that asked, not to the app's event stream.
+    if (event.type === 'encoded-images') {
+      const pending = this.pendingEncodes.get(event.id);
+      this.pendingEncodes.delete(event.id);
+      if (event.error !== undefined) pending?.reject(new Error(event.error));
+      else pending?.resolve({ codes: event.codes, reconstructions: event.reconstructions });
+      return;
+    }
     if (event.type === 'decoder-weights') {
       this.latestWeights = event.weights;
       this.applyWeights(event.weights);
@@ -104,7 +122,26 @@ export class TrainingClient {
     return this.replica.decodeMany(codes, count);
   }
 
+  /**
+   * The worker model's codes and reconstructions of `count` images of the model's input shape
+   * (pixels 0..1, back to back). `pixels` is transferred: the caller's array is emptied. Rejects
+   * when there is no model yet or the images do not fit it.
+   */
+  encodeImages(pixels: Float32Array, count: number): Promise<EncodedImages> {
+    const id = this.nextEncodeId++;
+    return new Promise<EncodedImages>((resolve, reject) => {
+      this.pendingEncodes.set(id, { resolve, reject });
+      this.send({ type: 'encode-images', id, pixels, count });
+    });
+  }
+
+  private rejectPendingEncodes(message: string): void {
+    for (const pending of this.pendingEncodes.values()) pending.reject(new Error(message));
+    this.pendingEncodes.clear();
+  }
+
   dispose(): void {
+    this.rejectPendingEncodes('Training was stopped.');
     this.worker?.terminate();
     this.replica?.dispose();
   }

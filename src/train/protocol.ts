@@ -27,7 +27,12 @@ export type WorkerCommand =
   /** Also send each image's reconstruction error with every map refresh (costs a forward pass of all images). */
   | { type: 'want-reconstruction-errors'; enabled: boolean }
   /** Move to another backend, keeping weights and optimizer state. `null` = measure and pick. */
-  | { type: 'set-backend'; backend: BackendName | null };
+  | { type: 'set-backend'; backend: BackendName | null }
+  /**
+   * Encode and reconstruct images that are not in the dataset (a drawing): `count` images of the
+   * model's input shape, pixels 0..1, back to back. Answered by one `encoded-images` with the same id.
+   */
+  | { type: 'encode-images'; id: number; pixels: Float32Array; count: number };
 
 export interface BackendReport {
   name: BackendName;
@@ -89,6 +94,11 @@ export type WorkerEvent =
    * kind, `noisy` holds the corrupted inputs and `pixels` what the model made of them.
    */
   | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; globalStep: number; noisy?: Float32Array }
+  /**
+   * The answer to `encode-images` with the same id: `latentDim` code values and one reconstruction
+   * (pixels 0..1) per image, back to back. With `error` set (no model yet, wrong size) both are empty.
+   */
+  | { type: 'encoded-images'; id: number; codes: Float32Array; reconstructions: Float32Array; error?: string }
   /** Something failed that the user should read; training state is kept. */
   | { type: 'error'; message: string };
 
@@ -109,6 +119,10 @@ export function transferablesOf(message: WorkerEvent | WorkerCommand): Transfera
         : [message.indices.buffer, message.pixels.buffer];
     case 'reconstruction-errors':
       return [message.errors.buffer];
+    case 'encode-images':
+      return [message.pixels.buffer];
+    case 'encoded-images':
+      return [message.codes.buffer, message.reconstructions.buffer];
     default:
       return [];
   }

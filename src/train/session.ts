@@ -2,7 +2,7 @@
 // step loop, and reports through `emit`. Free of worker APIs so it can also run in the page
 // (the fallback when a worker cannot start) and be driven directly by tests.
 import type { ExperimentConfig } from '../model/spec';
-import { activateBackend, detectBackends, errorText, BACKEND_PREFERENCE } from '../lib/backends';
+import { activateBackend, detectBackends, errorText } from '../lib/backends';
 import { Trainer, type TrainerData, type TrainerState } from './trainer';
 import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
 
@@ -19,6 +19,12 @@ const PROGRESS_INTERVAL_MS = 150;
 const RECONSTRUCTION_COUNT = 10;
 /** Images rebuilt at a time when measuring every image's reconstruction error. */
 const ERROR_CHUNK = 1000;
+/**
+ * Where to go when a backend fails and the others were never measured: WebGL has every training
+ * kernel and is the most robust GPU path (WebGPU on software adapters has crashed pages on conv
+ * models); plain CPU is the last resort.
+ */
+const UNMEASURED_FALLBACK_ORDER: readonly BackendName[] = ['webgl', 'webgpu', 'wasm', 'cpu'];
 /** Cheap, reliable backends first, so a slow GPU emulation cannot delay the common answer. */
 const SELF_TEST_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
 /** Self-test length per backend: enough steps to get past shader compilation. */
@@ -131,8 +137,27 @@ export class TrainingSession {
         this.wantErrors = command.enabled;
         if (command.enabled && this.status !== 'training') await this.refreshViews();
         return;
+      case 'encode-images':
+        await this.encodeImages(command);
+        return;
       case 'pause':
         return;
+    }
+  }
+
+  /** Encode a drawing with the current model. Always answers, so the page's request settles. */
+  private async encodeImages(command: Extract<WorkerCommand, { type: 'encode-images' }>): Promise<void> {
+    const { id } = command;
+    const refuse = (error: string) => this.emit({ type: 'encoded-images', id, codes: new Float32Array(0), reconstructions: new Float32Array(0), error });
+    if (!this.trainer) {
+      refuse('There is no model yet.');
+      return;
+    }
+    try {
+      const { codes, reconstructions } = await this.trainer.encodeImages(command.pixels, command.count);
+      this.emit({ type: 'encoded-images', id, codes, reconstructions });
+    } catch (error) {
+      refuse(errorText(error));
     }
   }
 
@@ -258,8 +283,12 @@ export class TrainingSession {
 
   private fallbackOrder(first: BackendName): BackendName[] {
     const working = this.reports.filter((r) => r.works).map((r) => r.name);
-    const rest = BACKEND_PREFERENCE.filter((name) => !working.includes(name));
+    const rest = UNMEASURED_FALLBACK_ORDER.filter((name) => !working.includes(name) && !this.isBroken(name));
     return [first, ...working.filter((name) => name !== first), ...rest.filter((name) => name !== first)];
+  }
+
+  private isBroken(name: BackendName): boolean {
+    return this.reports.some((report) => report.name === name && !report.works);
   }
 
   private markBroken(name: BackendName, problem: string): void {
@@ -333,7 +362,9 @@ export class TrainingSession {
       loss = await trainer.trainStep();
     } catch (error) {
       await this.recoverFromBackendFailure(errorText(error));
-      return this.trainer !== null;
+      // Take the step that failed again on the new backend (each failing backend is marked broken,
+      // so this ends once a backend works or none is left).
+      return this.trainer !== null && this.trainOneStep();
     }
     if (!Number.isFinite(loss)) {
       await this.rollBack('Training diverged (the loss became NaN or infinite). The model was rolled back to its last good state; try a lower learning rate.');
@@ -386,7 +417,10 @@ export class TrainingSession {
     }
     if (!from) return;
     this.markBroken(from, problem);
-    const next = this.reports.find((r) => r.works && r.name !== from)?.name ?? 'cpu';
+    const next =
+      this.reports.find((r) => r.works && r.imagesPerSecond !== undefined && r.name !== from)?.name ??
+      UNMEASURED_FALLBACK_ORDER.find((name) => name !== from && !this.isBroken(name)) ??
+      'cpu';
     this.backend = next;
     this.emit({ type: 'backend-fallback', from, to: next, message: `${from} failed during training (${problem}); training moved to ${next} and goes on.` });
     this.emit({ type: 'backends', reports: this.reports, chosen: next, how: 'fallback' });

@@ -418,6 +418,30 @@ export class Trainer {
     );
   }
 
+  /**
+   * Codes and reconstructions of images from outside the dataset (a drawing): `count` images of the
+   * input shape, pixels in [0, 1], back to back. The same paths as `encodeAll` and `reconstruct`.
+   */
+  async encodeImages(pixels: Float32Array, count: number): Promise<{ codes: Float32Array; reconstructions: Float32Array }> {
+    this.assertAlive();
+    const { inputShape } = this.config.spec;
+    const expected = count * pixelsPerImage(inputShape);
+    if (!Number.isInteger(count) || count < 1 || count > INFERENCE_BATCH || pixels.length !== expected) {
+      throw new Error(`Expected 1 to ${INFERENCE_BATCH} images of ${inputShape.join('x')}, got ${pixels.length} values for ${count}.`);
+    }
+    const [codes, reconstructions] = tf.tidy(() => {
+      const batch = tf.tensor4d(pixels, [count, ...inputShape]);
+      return [this.model.encode(batch), this.reconstructBatch(batch)];
+    });
+    try {
+      // Copies: a backend may hand out its own buffer, and these are transferred to the page.
+      return { codes: new Float32Array(await codes.data()), reconstructions: new Float32Array(await reconstructions.data()) };
+    } finally {
+      codes.dispose();
+      reconstructions.dispose();
+    }
+  }
+
   /** A copy of the decoder's weights, for the main-thread replica. */
   decoderWeights(): WeightSnapshot {
     this.assertAlive();

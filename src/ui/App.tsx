@@ -7,6 +7,7 @@ import { MapLegend } from './MapLegend';
 import { SelectionGallery } from './SelectionGallery';
 import { DecodedImage } from './DecodedImage';
 import { ReconstructionGrid } from './ReconstructionGrid';
+import { DrawingPad } from './DrawingPad';
 import { LossChart } from './LossChart';
 import { KindPanel } from './KindPanel';
 import { CodeHistogram } from './CodeHistogram';
@@ -66,6 +67,7 @@ export function App() {
         <aside className="results">
           <DecodedImage />
           <ReconstructionGrid />
+          <DrawingPad />
           <LossChart />
           <KindPanel />
           <CodeHistogram />

@@ -1,10 +1,11 @@
-// Choosing the data: the built-in digits, a generated Shapes set, or the user's own files (picked,
+// Choosing the data: the built-in digits, a generated Shapes or emoji set, or the user's own files (picked,
 // picked as a folder, or dropped anywhere on the page). Loading runs in a worker; a load that
 // fails says which file and why, and leaves the current data and model exactly as they were.
 import { useEffect, useEffectEvent, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { Dataset } from '../data/dataset';
 import { BUILT_IN_MNIST_PATH } from '../data/packedDataset';
 import {
+  generateEmojiInWorker,
   generateInWorker,
   loadDataFiles,
   type DataFile,
@@ -16,9 +17,9 @@ import {
 import { useController } from './controllerContext';
 import './dataPanel.css';
 
-type Source = 'mnist' | GeneratedName | 'files';
+type Source = 'mnist' | GeneratedName | 'emoji' | 'files';
 
-/** Generated sets always use this seed, so "Shapes" is the same images every time it is picked. */
+/** Generated sets always use this seed, so "Shapes" or "Emoji" is the same images every time it is picked. */
 const SHAPES_SEED = 1;
 /** Skipped files listed by name in the result line; the rest are counted. */
 const LISTED_SKIPS = 3;
@@ -41,6 +42,7 @@ export function DataPanel() {
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const generated = useRef(new Map<GeneratedName, Dataset>());
+  const emojiReport = useRef<LoadReport | null>(null);
   const id = useId();
   const busy = progress !== null;
 
@@ -80,6 +82,25 @@ export function DataPanel() {
       if (!loadedSet) return;
       controller.useDataset(loadedSet);
       setSource(next);
+      return;
+    }
+    if (next === 'emoji') {
+      let report = emojiReport.current;
+      if (!report) {
+        setProgress({ stage: 'Drawing emoji', done: 0, total: 1 });
+        try {
+          report = await generateEmojiInWorker(SHAPES_SEED, setProgress);
+          emojiReport.current = report;
+        } catch (caught) {
+          fail(caught instanceof Error ? caught.message : String(caught));
+          return;
+        } finally {
+          setProgress(null);
+        }
+      }
+      controller.useDataset(report.dataset);
+      setSource(next);
+      setResult(describeEmoji(report));
       return;
     }
     let dataset = generated.current.get(next);
@@ -159,6 +180,7 @@ export function DataPanel() {
           <option value="mnist">MNIST digits (built-in)</option>
           <option value="shapes">Shapes (generated)</option>
           <option value="shapes-rgb">Shapes in colour (generated)</option>
+          <option value="emoji">Emoji (colour, generated)</option>
           {loadedSet ? <option value="files">{loadedSet.name}</option> : null}
         </select>
       </div>
@@ -253,6 +275,13 @@ function describe(report: LoadReport): LoadResult {
     skippedLine = `${skipped.length} skipped: ${listed.join('; ')}${more}.`;
   }
   return { summary, skippedLine, notes: report.notes.slice(0, 3) };
+}
+
+function describeEmoji(report: LoadReport): LoadResult {
+  const { dataset } = report;
+  const [height, width] = dataset.shape;
+  const summary = `${dataset.labels.length.toLocaleString('en-US')} images of ${width}×${height} colour emoji in ${dataset.classNames.length} classes (their Unicode groups).`;
+  return { summary, skippedLine: null, notes: report.notes };
 }
 
 /**

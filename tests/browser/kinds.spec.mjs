@@ -1,0 +1,107 @@
+// End-to-end: every autoencoder kind trains in the browser on WebGL, its map fills and the probe
+// decodes; a kind whose kernels a backend lacks moves to another with a notice; two kinds can be
+// compared side by side.
+
+const KINDS = ['basic', 'convolutional', 'denoising', 'sparse', 'variational', 'contractive'];
+const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function openApp(ctx, hash) {
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1440, height: 960 });
+  await page.goto(ctx.baseUrl + hash);
+  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 180_000 });
+  await page.getByRole('button', { name: 'Step' }).and(page.locator(':enabled')).waitFor({ timeout: 180_000 });
+  return page;
+}
+
+function decodedChecksum(page, index = 0) {
+  return page
+    .getByRole('img', { name: 'Decoded image' })
+    .nth(index)
+    .evaluate((canvas) => {
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1_000_000_007;
+      return sum;
+    });
+}
+
+async function globalStep(page) {
+  const text = await page.locator('.progress-head').first().innerText();
+  const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
+  return match ? (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) : 0;
+}
+
+async function dragAcrossMap(page, index = 0) {
+  const map = await page.getByRole('img', { name: 'Latent map' }).nth(index).boundingBox();
+  await page.mouse.move(map.x + map.width * 0.3, map.y + map.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(map.x + map.width * 0.7, map.y + map.height * 0.65, { steps: 12 });
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+}
+
+const kindTests = KINDS.map((kind) => ({
+  name: `${kind}: three steps on WebGL, the map fills, the loss terms are numbers, the probe decodes`,
+  async run(ctx) {
+    const page = await openApp(ctx, `#kind=${kind}&backend=webgl&epochs=1`);
+    for (let i = 1; i <= 3; i++) {
+      await page.getByRole('button', { name: 'Step' }).click();
+      await page.waitForFunction((wanted) => {
+        const match = /step (\d+) \//.exec(document.querySelector('.progress-head')?.textContent ?? '');
+        return match && Number(match[1]) >= wanted;
+      }, i, { timeout: 120_000 });
+    }
+    assert((await globalStep(page)) === 3, `expected 3 steps, the progress says ${await globalStep(page)}`);
+    const line = await page.getByRole('status').filter({ hasText: BACKEND_LINE }).innerText();
+    assert(line.startsWith('Backend: webgl'), `the ${kind} model left WebGL: "${line}"`);
+    await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 60_000 });
+    const total = await page.locator('.terms tr.total td').first().innerText();
+    assert(Number.isFinite(Number(total)), `the total loss reads "${total}"`);
+    const before = await decodedChecksum(page);
+    await dragAcrossMap(page);
+    assert((await decodedChecksum(page)) !== before, `dragging the probe did not change the ${kind} model's decoded image`);
+  },
+}));
+
+export const tests = [
+  ...kindTests,
+  {
+    name: 'convolutional training on WebAssembly (no Conv2DBackpropFilter there) moves to another backend with a notice and goes on',
+    async run(ctx) {
+      const page = await openApp(ctx, '#kind=convolutional&backend=wasm&epochs=1');
+      await page.getByRole('button', { name: 'Step' }).click();
+      await page.locator('.notice', { hasText: /training moved to (webgl|webgpu|cpu)/ }).waitFor({ timeout: 120_000 });
+      const line = await page.getByRole('status').filter({ hasText: BACKEND_LINE }).innerText();
+      assert(!line.startsWith('Backend: wasm'), `still on wasm after the fallback: "${line}"`);
+      await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('.progress-head')?.textContent ?? ''), null, { timeout: 120_000 });
+      const total = await page.locator('.terms tr.total td').first().innerText();
+      assert(Number.isFinite(Number(total)), `after the fallback the total loss reads "${total}"`);
+    },
+  },
+  {
+    name: 'compare: two kinds train side by side on the same data, each with its own map, and closing returns to one model',
+    async run(ctx) {
+      const page = await openApp(ctx, '#backend=wasm&epochs=2');
+      await page.getByRole('button', { name: 'Compare two kinds' }).click();
+      await page.getByLabel('Model B kind').selectOption('variational');
+      await page.getByRole('img', { name: 'Latent map' }).nth(1).waitFor();
+      await page.locator('.compare-column', { hasText: 'B: Variational' }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Train both' }).click();
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.compare-column .loss-figures')].filter((p) => p.textContent?.startsWith('Epoch 1:')).length === 2,
+        null,
+        { timeout: 180_000 },
+      );
+      const knn = await page.locator('output[aria-labelledby="knn-label"]').evaluateAll((outputs) => outputs.map((o) => Number(o.dataset.value)));
+      assert(knn.length === 2 && knn.every((value) => value > 0.2), `the two maps' kNN accuracies are ${knn}`);
+      await page.getByRole('button', { name: 'Pause both' }).click();
+      await page.getByRole('button', { name: 'Back to one model' }).click();
+      assert((await page.getByRole('img', { name: 'Latent map' }).count()) === 1, 'closing the comparison left two maps');
+    },
+  },
+];
