@@ -11,7 +11,9 @@
 //   scatterFrameMs70k        median time to draw 70,000 clustered points while panning (synthetic)
 //   hoverMs70k               mean time of one hover hit-test among 70,000 points
 //   pcaMs10k, umapMs5k       PCA of 10,000 32-D codes; UMAP of 5,000 16-D codes (fit and layout)
-// Usage: npm run bench [-- --seconds 30] [--settings "lr=0.005&batch=64"] [--no-bare]
+//   perKind                  per autoencoder kind: the backend the app picked, app and bare images/s
+// Usage: npm run bench [-- --seconds 30] [--settings "lr=0.005&batch=64"] [--no-bare] [--no-kinds]
+//                      [--kind-seconds 10]
 import { startPreviewServer, launchBrowser } from '../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
@@ -20,6 +22,10 @@ const trainSeconds = Number(option('--seconds')) || 30;
 /** Settings as in the app's link, e.g. --settings "hidden=128,32&lr=0.005"; the defaults when absent. */
 const settingsHash = option('--settings') ?? '';
 const skipBare = args.includes('--no-bare');
+/** Per-kind speeds (app and bare, same backend) take a few minutes; --no-kinds skips them. */
+const skipKinds = args.includes('--no-kinds');
+const kindSeconds = Number(option('--kind-seconds')) || 10;
+const KINDS = ['basic', 'convolutional', 'denoising', 'sparse', 'variational', 'contractive'];
 
 function percentile(values, p) {
   if (values.length === 0) return null;
@@ -34,6 +40,25 @@ async function readProgress(page) {
     const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
     return match ? (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) : 0;
   });
+}
+
+/** The app's training speed for one kind: auto-measured backend, `seconds` of training. */
+async function benchKindApp(browser, baseUrl, kind, seconds) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  await page.goto(`${baseUrl}#kind=${kind}`);
+  const line = page.getByRole('status').filter({ hasText: /^Backend: (webgpu|webgl|wasm|cpu)\b/ });
+  await line.waitFor({ timeout: 300_000 });
+  await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
+  const backend = /^Backend: (\w+)/.exec(await line.innerText())[1];
+  const batchSize = Number(await page.getByLabel('Batch size').inputValue());
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.waitForTimeout(3000);
+  const stepAtStart = await readProgress(page);
+  const timeAtStart = Date.now();
+  await page.waitForTimeout(seconds * 1000);
+  const imagesPerSecond = ((await readProgress(page)) - stepAtStart) * batchSize / ((Date.now() - timeAtStart) / 1000);
+  await page.close();
+  return { backend, imagesPerSecond };
 }
 
 async function benchApp(browser, baseUrl) {
@@ -94,9 +119,9 @@ async function benchApp(browser, baseUrl) {
   };
 }
 
-async function benchBare(browser, baseUrl, backend, seconds) {
+async function benchBare(browser, baseUrl, backend, seconds, extraHash = settingsHash) {
   const page = await browser.newPage();
-  await page.goto(`${baseUrl}bench.html#backend=${backend}&seconds=${seconds}${settingsHash ? `&${settingsHash}` : ''}`);
+  await page.goto(`${baseUrl}bench.html#backend=${backend}&seconds=${seconds}${extraHash ? `&${extraHash}` : ''}`);
   await page.waitForFunction(() => window.bareBenchResult !== undefined, null, { timeout: (seconds + 120) * 1000 });
   const result = await page.evaluate(() => window.bareBenchResult);
   await page.close();
@@ -122,6 +147,19 @@ try {
     ? { imagesPerSecond: NaN }
     : await benchBare(browser, server.url, app.backend, Math.max(10, trainSeconds - 10));
   const micro = await benchMicro(browser, server.url);
+  const perKind = {};
+  if (!skipKinds) {
+    for (const kind of KINDS) {
+      const app = await benchKindApp(browser, server.url, kind, kindSeconds);
+      const bare = await benchBare(browser, server.url, app.backend, kindSeconds, `kind=${kind}`);
+      perKind[kind] = {
+        backend: app.backend,
+        trainImgPerSecApp: round(app.imagesPerSecond, 0),
+        trainImgPerSecBare: round(bare.imagesPerSecond, 0),
+        appVsBare: round(app.imagesPerSecond / bare.imagesPerSecond, 3),
+      };
+    }
+  }
   const report = {
     backend: app.backend,
     batchSize: app.batchSize,
@@ -143,6 +181,7 @@ try {
     trainSeconds,
     settings: settingsHash || 'defaults',
     backendSelfTest: app.backendReports.replace(/\s+/g, ' ').trim(),
+    perKind,
   };
   console.log(JSON.stringify(report, null, 2));
 } finally {

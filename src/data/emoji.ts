@@ -43,6 +43,8 @@ const FONT_WAIT_MS = 3000;
 const PROGRESS_EVERY = 250;
 /** Fewer drawable emoji than this share of the list means there is no colour emoji font. */
 const MIN_DRAWABLE_SHARE = 0.5;
+/** Widest a single emoji glyph may be, in widths of a smiley; sequences drawn as pieces are wider. */
+const MAX_WIDTH_IN_EMOJI = 1.4;
 
 type Context2D = OffscreenCanvasRenderingContext2D;
 
@@ -154,8 +156,9 @@ async function waitForEmojiFont(): Promise<void> {
 /**
  * Split the list into emoji the colour font draws and ones it does not. A colour glyph ignores the
  * fill colour; anything else the browser falls back to (a monochrome glyph, the missing-glyph box,
- * letters for an unknown flag) is drawn in it. So each emoji is drawn in black and in white, and
- * kept only when it has ink and both drawings agree.
+ * a monochrome box) is drawn in it. So each emoji is drawn in black and in white, and kept only
+ * when it has ink and both drawings agree. A sequence the font has no single glyph for (an unknown
+ * flag comes out as two letters) is caught by its width: wider than one emoji.
  */
 function sortDrawable(): { drawable: EmojiBox[]; undrawable: string[] } {
   const side = PROBE_FONT_PX * 2;
@@ -163,6 +166,7 @@ function sortDrawable(): { drawable: EmojiBox[]; undrawable: string[] } {
   context.font = fontAt(PROBE_FONT_PX);
   context.textAlign = 'left';
   context.textBaseline = 'alphabetic';
+  const oneEmojiWidth = context.measureText('\u{1F600}').width;
   const drawable: EmojiBox[] = [];
   const undrawable: string[] = [];
   EMOJI_GROUPS.forEach((group, groupIndex) => {
@@ -170,7 +174,7 @@ function sortDrawable(): { drawable: EmojiBox[]; undrawable: string[] } {
       const inBlack = drawnAlone(context, side, emoji, '#000000');
       const inWhite = drawnAlone(context, side, emoji, '#ffffff');
       const metrics = context.measureText(emoji);
-      if (!hasInk(inBlack) || !sameDrawing(inBlack, inWhite)) {
+      if (!hasInk(inBlack) || !sameDrawing(inBlack, inWhite) || metrics.width > oneEmojiWidth * MAX_WIDTH_IN_EMOJI) {
         undrawable.push(emoji);
         continue;
       }

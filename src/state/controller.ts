@@ -25,6 +25,8 @@ export class AppController {
   readonly store: AppStore;
   private readonly client: TrainingClient;
   private readonly mapBuilder: MapBuilder;
+  /** Whether the user has placed the probe since the model was built (else it follows an image). */
+  private probeMovedByUser = false;
   /** The variational kind's log-variances, found again by the codes a map was made from. */
   private readonly logVarByCodes = new WeakMap<Float32Array, Float32Array | undefined>();
 
@@ -118,6 +120,7 @@ export class AppController {
 
   private configure(config: ExperimentConfig): void {
     this.mapBuilder.reset();
+    this.probeMovedByUser = false;
     if (config.spec.latentDim > 2 && this.state.projectionKind === 'none') {
       this.store.dispatch({ type: 'projection-kind', kind: 'pca' });
       this.mapBuilder.setKind('pca');
@@ -168,6 +171,7 @@ export class AppController {
   }
 
   moveProbe(probe: ProbeState): void {
+    this.probeMovedByUser = true;
     this.store.dispatch({ type: 'probe-moved', probe });
   }
 
@@ -212,14 +216,16 @@ export class AppController {
       map: { points, count, jump: update.jump, axisNames: update.projection.axisNames },
       knnAccuracy,
     });
-    if (update.jump && this.state.probe.sourceIndex < 0) this.centreProbe(points, count);
+    // Until the user moves the probe, it follows a real held-out image, so the decoded image shows
+    // something meaningful however far the codes drift while the model learns.
+    if (!this.probeMovedByUser) this.centreProbe(points, count);
   }
 
   /** Put the probe on the first held-out image, so the decoded image shows something real at once. */
   private centreProbe(points: Float32Array, count: number): void {
     const first = this.state.dataset?.split.heldOut[0] ?? 0;
     if (first >= count) return;
-    this.moveProbe({ x: points[2 * first], y: points[2 * first + 1], sourceIndex: -1 });
+    this.store.dispatch({ type: 'probe-moved', probe: { x: points[2 * first], y: points[2 * first + 1], sourceIndex: -1 } });
   }
 
   /** The latent code under the probe (or any map point). */
