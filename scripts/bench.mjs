@@ -11,10 +11,19 @@
 //   scatterFrameMs70k        median time to draw 70,000 clustered points while panning (synthetic)
 //   hoverMs70k               mean time of one hover hit-test among 70,000 points
 //   pcaMs10k, umapMs5k       PCA of 10,000 32-D codes; UMAP of 5,000 16-D codes (fit and layout)
+//   load70kMs, longestTaskDuringLoad70kMs, appScatterFrameMs70k
+//                            the 70,000 Fashion-MNIST images (Debian's dataset-fashion-mnist) loaded
+//                            through the file input, and the app's map frame while zooming them
 //   perKind                  per autoencoder kind: the backend the app picked, app and bare images/s
 // Usage: npm run bench [-- --seconds 30] [--settings "lr=0.005&batch=64"] [--no-bare] [--no-kinds]
 //                      [--kind-seconds 10]
+import { existsSync } from 'node:fs';
 import { startPreviewServer, launchBrowser } from '../tests/browser/harness.mjs';
+
+/** Debian's dataset-fashion-mnist: 70,000 real images for the full-size figures (skipped if absent). */
+const FASHION = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map(
+  (name) => `/usr/share/datasets/fashion-mnist/${name}`,
+);
 
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -59,6 +68,45 @@ async function benchKindApp(browser, baseUrl, kind, seconds) {
   const imagesPerSecond = ((await readProgress(page)) - stepAtStart) * batchSize / ((Date.now() - timeAtStart) / 1000);
   await page.close();
   return { backend, imagesPerSecond };
+}
+
+/** Load 70,000 Fashion-MNIST images through the file input, then zoom the 70,000-point map. */
+async function benchApp70k(browser, baseUrl) {
+  if (!FASHION.every((path) => existsSync(path))) return null;
+  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`${baseUrl}#backend=wasm&epochs=1`);
+  await page.getByRole('status').filter({ hasText: /^Backend: wasm/ }).waitFor({ timeout: 120_000 });
+  const loadStart = await page.evaluate(() => performance.now());
+  const started = Date.now();
+  await page.getByLabel('Load data files').setInputFiles(FASHION);
+  await page.locator('.data-result', { hasText: /70,000 images/ }).waitFor({ timeout: 300_000 });
+  const loadMs = Date.now() - started;
+  const loadEnd = await page.evaluate(() => performance.now());
+  const loadTasks = await page.evaluate(([from, to]) => window.longTasks.filter((t) => t.start >= from && t.start <= to), [loadStart, loadEnd]);
+  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 300_000 });
+  await page.evaluate(() => window.latentExplorerMetrics.clear());
+  const map = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
+  await page.mouse.move(map.x + map.width / 2, map.y + map.height / 2);
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.wheel(0, i < 20 ? -60 : 60);
+    await page.waitForTimeout(16);
+  }
+  const metrics = await page.evaluate(() => window.latentExplorerMetrics.snapshot());
+  const frames = metrics.frameMs.filter((_, i) => metrics.framePoints[i] === 70_000);
+  await page.close();
+  return {
+    load70kMs: loadMs,
+    longestTaskDuringLoad70kMs: loadTasks.reduce((longest, task) => Math.max(longest, task.duration), 0),
+    appScatterFrameMs70k: percentile(frames, 0.5),
+    appScatterFrameP95Ms70k: percentile(frames, 0.95),
+    appFrames70k: frames.length,
+  };
 }
 
 async function benchApp(browser, baseUrl) {
@@ -147,6 +195,7 @@ try {
     ? { imagesPerSecond: NaN }
     : await benchBare(browser, server.url, app.backend, Math.max(10, trainSeconds - 10));
   const micro = await benchMicro(browser, server.url);
+  const full = await benchApp70k(browser, server.url);
   const perKind = {};
   if (!skipKinds) {
     for (const kind of KINDS) {
@@ -178,6 +227,10 @@ try {
     hoverMs70k: round(micro.hoverMs70k, 4),
     pcaMs10k: round(micro.pcaMs10k, 1),
     umapMs5k: round(micro.umapMs5k, 0),
+    load70kMs: full?.load70kMs ?? null,
+    longestTaskDuringLoad70kMs: full ? round(full.longestTaskDuringLoad70kMs, 0) : null,
+    appScatterFrameMs70k: full ? round(full.appScatterFrameMs70k) : null,
+    appScatterFrameP95Ms70k: full ? round(full.appScatterFrameP95Ms70k) : null,
     trainSeconds,
     settings: settingsHash || 'defaults',
     backendSelfTest: app.backendReports.replace(/\s+/g, ' ').trim(),

@@ -93,7 +93,7 @@ export const tests = [
       await page.locator('.compare-column', { hasText: 'B: Variational' }).waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Train both' }).click();
       await page.waitForFunction(
-        () => [...document.querySelectorAll('.compare-column .loss-figures')].filter((p) => p.textContent?.startsWith('Epoch 1:')).length === 2,
+        () => [...document.querySelectorAll('.compare-column .loss-figures')].filter((p) => /^Epoch \d+:/.test(p.textContent ?? '')).length === 2,
         null,
         { timeout: 180_000 },
       );
