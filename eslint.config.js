@@ -50,7 +50,7 @@ export default tseslint.config(
       globals: {
         process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly',
         clearTimeout: 'readonly', window: 'readonly', document: 'readonly', performance: 'readonly',
-        PerformanceObserver: 'readonly', globalThis: 'readonly',
+        PerformanceObserver: 'readonly', globalThis: 'readonly', requestAnimationFrame: 'readonly',
       },
     },
   },

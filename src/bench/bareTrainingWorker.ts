@@ -41,8 +41,39 @@ scope.onmessage = async ({ data: request }) => {
 async function run({ datasetUrl, backend, config, seconds }: BareBenchRequest): Promise<BareBenchResult> {
   const dataset = await loadBuiltInMnist(datasetUrl);
   await activateBackend(backend);
-  if (config.spec.kind !== 'basic') return runMinimizeLoop(dataset.images, dataset.labels.length, config, seconds);
-  const { spec, training } = config;
+  const count = dataset.labels.length;
+  const scaled = new Float32Array(dataset.images.length);
+  for (let i = 0; i < scaled.length; i++) scaled[i] = dataset.images[i] / 255;
+  const images = tf.tensor4d(scaled, [count, ...dataset.shape]);
+  const { batchSize } = config.training;
+  const step = config.spec.kind === 'basic' ? trainOnBatchStep(config) : minimizeStep(config);
+  let cursor = 0;
+  // Consecutive images, wrapping around: the cheapest batch source, so the loop measures training.
+  const nextBatch = () => {
+    const indices = tf.tensor1d(Int32Array.from({ length: batchSize }, (_, i) => (cursor + i) % count), 'int32');
+    cursor = (cursor + batchSize) % count;
+    const batch = tf.gather(images, indices);
+    indices.dispose();
+    return batch;
+  };
+  const timed = async () => {
+    const batch = nextBatch();
+    await step(batch);
+    batch.dispose();
+  };
+  for (let i = 0; i < 3; i++) await timed();
+  const started = performance.now();
+  let steps = 0;
+  while (performance.now() - started < seconds * 1000) {
+    await timed();
+    steps++;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  return { backend: tf.getBackend(), imagesPerSecond: (steps * batchSize) / elapsed, steps };
+}
+
+/** The basic kind as one Keras model (encoder then decoder), trained with `trainOnBatch`. */
+function trainOnBatchStep({ spec, training }: ExperimentConfig): (batch: tf.Tensor) => Promise<unknown> {
   const encoder = buildDenseEncoder(spec, 1);
   const decoder = buildDenseDecoder(spec, 2);
   const input = tf.input({ shape: [...spec.inputShape] });
@@ -52,62 +83,18 @@ async function run({ datasetUrl, backend, config, seconds }: BareBenchRequest): 
     optimizer: tf.train.adam(training.learningRate),
     loss: spec.loss === 'bce' ? 'binaryCrossentropy' : 'meanSquaredError',
   });
-  const count = dataset.labels.length;
-  const scaled = new Float32Array(dataset.images.length);
-  for (let i = 0; i < scaled.length; i++) scaled[i] = dataset.images[i] / 255;
-  const images = tf.tensor4d(scaled, [count, ...dataset.shape]);
-  const batchSize = training.batchSize;
-  let cursor = 0;
-  const step = async () => {
-    const indices = tf.tensor1d(
-      Int32Array.from({ length: batchSize }, (_, i) => (cursor + i) % count),
-      'int32',
-    );
-    cursor = (cursor + batchSize) % count;
-    const batch = tf.gather(images, indices);
-    await model.trainOnBatch(batch, batch);
-    tf.dispose([indices, batch]);
-  };
-  for (let i = 0; i < 3; i++) await step();
-  const started = performance.now();
-  let steps = 0;
-  while (performance.now() - started < seconds * 1000) {
-    await step();
-    steps++;
-  }
-  const elapsed = (performance.now() - started) / 1000;
-  return { backend: tf.getBackend(), imagesPerSecond: (steps * batchSize) / elapsed, steps };
+  return (batch) => model.trainOnBatch(batch, batch);
 }
 
-/** The kind's own loss, minimised by tfjs's Adam: the bare baseline for kinds beyond basic. */
-async function runMinimizeLoop(pixels: Uint8Array, count: number, config: ExperimentConfig, seconds: number): Promise<BareBenchResult> {
-  const { spec, training } = config;
+/** Other kinds: the kind's own loss (noise, sampling, penalties included) minimised by tfjs's Adam. */
+function minimizeStep({ spec, training }: ExperimentConfig): (batch: tf.Tensor) => Promise<unknown> {
   const model = buildAutoencoder(spec, 1);
   const optimizer = tf.train.adam(training.learningRate);
-  const scaled = new Float32Array(pixels.length);
-  for (let i = 0; i < scaled.length; i++) scaled[i] = pixels[i] / 255;
-  const images = tf.tensor4d(scaled, [count, ...spec.inputShape]);
-  const batchSize = training.batchSize;
-  let cursor = 0;
   let stepNumber = 0;
-  const step = async () => {
-    const loss = tf.tidy(() => {
-      const indices = tf.tensor1d(Int32Array.from({ length: batchSize }, (_, i) => (cursor + i) % count), 'int32');
-      const batch = tf.gather(images, indices);
-      return optimizer.minimize(() => model.lossTerms(batch, { seed: stepNumber, training: true }).total, true) as tf.Scalar;
-    });
-    cursor = (cursor + batchSize) % count;
-    stepNumber++;
+  return async (batch) => {
+    const seed = stepNumber++;
+    const loss = optimizer.minimize(() => model.lossTerms(batch, { seed, training: true }).total, true) as tf.Scalar;
     await loss.data();
     loss.dispose();
   };
-  for (let i = 0; i < 3; i++) await step();
-  const started = performance.now();
-  let steps = 0;
-  while (performance.now() - started < seconds * 1000) {
-    await step();
-    steps++;
-  }
-  const elapsed = (performance.now() - started) / 1000;
-  return { backend: tf.getBackend(), imagesPerSecond: (steps * batchSize) / elapsed, steps };
 }

@@ -13,6 +13,18 @@ export interface Dataset {
   labels: Uint8Array;
   shape: ImageShape;
   classNames: string[];
+  /**
+   * Known generating factors, one value per image, by name (Shapes: x, y, scale, rotation, hue),
+   * so the map can be coloured by each and a class can see which factors the model learned.
+   */
+  factors?: Record<string, Float32Array>;
+}
+
+/** The factors of a generated Shapes set as plain named columns (the label already gives the kind). */
+export function factorColumns(factors: { x: Float32Array; y: Float32Array; scale: Float32Array; rotation: Float32Array; hue?: Float32Array }): Record<string, Float32Array> {
+  const columns: Record<string, Float32Array> = { x: factors.x, y: factors.y, scale: factors.scale, rotation: factors.rotation };
+  if (factors.hue) columns.hue = factors.hue;
+  return columns;
 }
 
 export function imageCount(dataset: Dataset): number {

@@ -2,6 +2,7 @@
 // and report its progress, so the page stays responsive however large the files are.
 import type { Dataset } from './dataset';
 import { generateShapes } from './shapes';
+import { factorColumns } from './dataset';
 import { emojiLoadReport } from './emoji';
 import { assertFileSizeAllowed } from './parsers/detect';
 import { DataFileError, type LoadReport } from './parsers/errors';
@@ -72,7 +73,8 @@ export async function loadDataFiles(
 /** Generate a built-in Shapes set on this thread (about half a second; the panel uses generateInWorker). */
 export function builtInGenerated(name: GeneratedName, seed: number): Dataset {
   const color = name === 'shapes-rgb';
-  return generateShapes({ count: GENERATED_COUNT, size: color ? 32 : 28, color, seed }).dataset;
+  const { dataset, factors } = generateShapes({ count: GENERATED_COUNT, size: color ? 32 : 28, color, seed });
+  return { ...dataset, factors: factorColumns(factors) };
 }
 
 /**

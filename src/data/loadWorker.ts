@@ -3,6 +3,7 @@
 // A thin switch over the two requests; each load either posts one dataset or one error.
 import { type Dataset, type ImageShape, pixelsPerImage } from './dataset';
 import { generateShapes } from './shapes';
+import { factorColumns } from './dataset';
 import { emojiLoadReport } from './emoji';
 import { cifarToDataset } from './parsers/cifar';
 import { parseCsv } from './parsers/csv';
@@ -79,8 +80,8 @@ function progress(stage: string, done: number, total: number): void {
 function generate(name: GeneratedName, seed: number, count: number): LoadReport {
   const color = name === 'shapes-rgb';
   progress(color ? 'Drawing coloured shapes' : 'Drawing shapes', 0, 1);
-  const { dataset } = generateShapes({ count, size: color ? 32 : 28, color, seed });
-  return { dataset, skipped: [], notes: [] };
+  const { dataset, factors } = generateShapes({ count, size: color ? 32 : 28, color, seed });
+  return { dataset: { ...dataset, factors: factorColumns(factors) }, skipped: [], notes: [] };
 }
 
 interface DetectedFile extends NamedBytes {

@@ -16,6 +16,8 @@ export interface DatasetInfo {
   labels: Uint8Array;
   /** Pixels 0..255 of every image, kept on the main thread for hover previews and originals. */
   images: Uint8Array;
+  /** Known generating factors per image (generated sets), for colouring the map. */
+  factors?: Record<string, Float32Array>;
   split: DataSplit;
 }
 
@@ -94,7 +96,7 @@ export interface AppState {
   probe: ProbeState;
   viewRegion: ViewRegion | null;
   /** How the map's points are coloured; `dimension` is used by the 'dimension' mode. */
-  colourBy: { mode: ColourMode; dimension: number };
+  colourBy: { mode: ColourMode; dimension: number; factor: string };
   /** Variational kind: draw each held-out code's 1-sigma ellipse on the map. */
   showEllipses: boolean;
   /** Indices of the images inside the region the user brushed on the map, or null. */
@@ -123,7 +125,7 @@ export type Action =
   | { type: 'decoder-updated'; version: number }
   | { type: 'projection-kind'; kind: ProjectionKind }
   | { type: 'view-region'; region: ViewRegion }
-  | { type: 'colour-by'; mode: ColourMode; dimension: number }
+  | { type: 'colour-by'; mode: ColourMode; dimension: number; factor: string }
   | { type: 'selection'; indices: Int32Array | null }
   | { type: 'show-ellipses'; on: boolean }
   | { type: 'reconstruction-errors'; errors: Float32Array | null }
@@ -152,7 +154,7 @@ export function initialState(rawSettings: RawSettings): AppState {
     probe: { x: 0, y: 0, sourceIndex: -1 },
     decoderVersion: 0,
     viewRegion: null,
-    colourBy: { mode: 'label', dimension: 0 },
+    colourBy: { mode: 'label', dimension: 0, factor: '' },
     selection: null,
     showEllipses: false,
     reconstructionErrors: null,
@@ -165,8 +167,11 @@ const MAX_NOTICES = 4;
 
 export function reducer(state: AppState, action: Action): AppState {
   switch (action.type) {
-    case 'dataset-loaded':
-      return { ...state, dataset: action.dataset, datasetError: null };
+    case 'dataset-loaded': {
+      // Factor colouring only makes sense for a set that has that factor.
+      const keepsFactor = state.colourBy.mode !== 'factor' || Boolean(action.dataset.factors?.[state.colourBy.factor]);
+      return { ...state, dataset: action.dataset, datasetError: null, colourBy: keepsFactor ? state.colourBy : { ...state.colourBy, mode: 'label' } };
+    }
     case 'dataset-failed':
       return { ...state, datasetError: action.message };
     case 'setting-edited':
@@ -208,7 +213,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'probe-moved':
       return { ...state, probe: action.probe };
     case 'colour-by':
-      return { ...state, colourBy: { mode: action.mode, dimension: action.dimension } };
+      return { ...state, colourBy: { mode: action.mode, dimension: action.dimension, factor: action.factor } };
     case 'reconstruction-errors':
       return { ...state, reconstructionErrors: action.errors };
     case 'show-ellipses':

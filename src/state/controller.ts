@@ -74,6 +74,7 @@ export class AppController {
         classNames: dataset.classNames,
         labels: dataset.labels,
         images: dataset.images,
+        factors: dataset.factors,
         split,
       },
     });
@@ -265,9 +266,9 @@ export class AppController {
     return this.client.encodeImages(pixels, count);
   }
 
-  colourBy(mode: ColourMode, dimension = 0): void {
+  colourBy(mode: ColourMode, dimension = 0, factor = this.state.colourBy.factor): void {
     const wasError = this.state.colourBy.mode === 'error';
-    this.store.dispatch({ type: 'colour-by', mode, dimension });
+    this.store.dispatch({ type: 'colour-by', mode, dimension, factor });
     if ((mode === 'error') !== wasError) {
       this.client.send({ type: 'want-reconstruction-errors', enabled: mode === 'error' });
       if (mode !== 'error') this.store.dispatch({ type: 'reconstruction-errors', errors: null });

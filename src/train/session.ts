@@ -227,18 +227,20 @@ export class TrainingSession {
       const warmupStarted = performance.now();
       assertFinite(await trainer.trainStep());
       const warmupMs = performance.now() - warmupStarted;
-      if (warmupMs > SELF_TEST_SLOW_WARMUP_MS) {
+      if (warmupMs > SELF_TEST_SLOW_WARMUP_MS || trainer.finished) {
         return { name, works: true, imagesPerSecond: batchSize / (warmupMs / 1000) };
       }
       const started = performance.now();
       let steps = 0;
       let elapsed = 0;
-      while (steps < SELF_TEST_MIN_STEPS || (elapsed < SELF_TEST_MIN_MS && elapsed < SELF_TEST_MAX_MS)) {
+      // A tiny dataset may run out of steps before the time is up: time what there is.
+      while (!trainer.finished && (steps < SELF_TEST_MIN_STEPS || (elapsed < SELF_TEST_MIN_MS && elapsed < SELF_TEST_MAX_MS))) {
         assertFinite(await trainer.trainStep());
         steps++;
         elapsed = performance.now() - started;
         if (elapsed > SELF_TEST_MAX_MS) break;
       }
+      if (steps === 0) return { name, works: true, imagesPerSecond: batchSize / (warmupMs / 1000) };
       return { name, works: true, imagesPerSecond: (steps * batchSize) / (elapsed / 1000) };
     } catch (error) {
       return { name, works: false, problem: errorText(error) };

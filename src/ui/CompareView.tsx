@@ -21,7 +21,7 @@ function createSecond(first: AppController, kind: AutoencoderKind): AppControlle
   const second = new AppController({ ...state.rawSettings, kind });
   const dataset = state.dataset;
   if (dataset) {
-    second.useDataset({ name: dataset.name, images: dataset.images, labels: dataset.labels, shape: dataset.shape, classNames: dataset.classNames });
+    second.useDataset({ name: dataset.name, images: dataset.images, labels: dataset.labels, shape: dataset.shape, classNames: dataset.classNames, factors: dataset.factors });
   }
   return second;
 }
@@ -41,6 +41,21 @@ function ModelColumn({ label }: { label: string }) {
         <LossChart />
       </div>
     </section>
+  );
+}
+
+function KindSelect({ label, value, onChange }: { label: string; value: AutoencoderKind; onChange: (kind: AutoencoderKind) => void }) {
+  return (
+    <label className="field">
+      <span>Model {label}</span>
+      <select aria-label={`Model ${label} kind`} value={value} onChange={(e) => onChange(e.target.value as AutoencoderKind)}>
+        {KIND_CHOICES.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -75,26 +90,8 @@ export function CompareView({ second, onReplace, onClose }: CompareViewProps) {
       <aside className="controls panel" aria-label="Compare controls">
         <h2>Compare two kinds</h2>
         <p className="hint">Same data, same settings, same seed; only the kind differs.</p>
-        <label className="field">
-          <span>Model A</span>
-          <select aria-label="Model A kind" value={firstKind} onChange={(e) => first.editSetting('kind', e.target.value)}>
-            {KIND_CHOICES.map((choice) => (
-              <option key={choice.value} value={choice.value}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Model B</span>
-          <select aria-label="Model B kind" value={secondKind} onChange={(e) => replaceSecond(e.target.value as AutoencoderKind)}>
-            {KIND_CHOICES.map((choice) => (
-              <option key={choice.value} value={choice.value}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <KindSelect label="A" value={firstKind} onChange={(kind) => first.editSetting('kind', kind)} />
+        <KindSelect label="B" value={secondKind} onChange={replaceSecond} />
         <div className="buttons">
           <button type="button" className="primary" onClick={() => both((c) => c.train())}>
             Train both

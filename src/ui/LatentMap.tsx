@@ -184,12 +184,15 @@ export function LatentMap() {
     const recolour = (state: AppState) => {
       const { dataset, colourBy, latents, map, reconstructionErrors } = state;
       if (!dataset || !map) return;
-      const key = [dataset, colourBy, colourBy.mode === 'label' || colourBy.mode === 'density' ? null : latents, colourBy.mode === 'error' ? reconstructionErrors : null];
+      const key = [dataset, colourBy, colourBy.mode === 'dimension' ? latents : null, colourBy.mode === 'error' ? reconstructionErrors : null];
       if (key.every((part, i) => part === colouredFor[i])) return;
       colouredFor = key;
       const classCount = dataset.classNames.length;
       if (colourBy.mode === 'dimension' && latents) {
         const values = codeColumn(latents.codes, latents.latentDim, Math.min(colourBy.dimension, latents.latentDim - 1));
+        colors = valueColors(values, robustScale(values), colors);
+      } else if (colourBy.mode === 'factor' && dataset.factors?.[colourBy.factor]) {
+        const values = dataset.factors[colourBy.factor];
         colors = valueColors(values, robustScale(values), colors);
       } else if (colourBy.mode === 'error' && reconstructionErrors) {
         colors = valueColors(reconstructionErrors, robustScale(reconstructionErrors), colors);

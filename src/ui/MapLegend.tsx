@@ -10,13 +10,14 @@ const MODE_LABELS: Record<ColourMode, string> = {
   label: 'Label',
   error: 'Reconstruction error',
   dimension: 'Latent dimension',
+  factor: 'Generating factor',
   density: 'Density contours',
 };
 
 function ValueLegend({ min, max, title }: { min: number; max: number; title: string }) {
   const stops = Array.from({ length: 9 }, (_, i) => rampCss(i / 8)).join(', ');
   return (
-    <div className="value-legend" aria-label={`${title}, from ${min.toPrecision(3)} to ${max.toPrecision(3)}`}>
+    <div className="value-legend" role="img" aria-label={`${title}, from ${min.toPrecision(3)} to ${max.toPrecision(3)}`}>
       <span>{min.toPrecision(3)}</span>
       <span className="ramp" style={{ background: `linear-gradient(to right, ${stops})` }} />
       <span>{max.toPrecision(3)}</span>
@@ -38,22 +39,38 @@ export function MapLegend() {
       return robustScale(codeColumn(latents.codes, latents.latentDim, Math.min(colourBy.dimension, latents.latentDim - 1)));
     }
     if (colourBy.mode === 'error' && errors) return robustScale(errors);
+    const factor = dataset?.factors?.[colourBy.factor];
+    if (colourBy.mode === 'factor' && factor) return robustScale(factor);
     return null;
-  }, [colourBy, latents, errors]);
+  }, [colourBy, latents, errors, dataset]);
+  const factorNames = Object.keys(dataset?.factors ?? {});
 
   return (
     <div className="map-footer">
       <div className="colour-by">
         <label>
           <span>Colour by</span>
-          <select aria-label="Colour by" value={colourBy.mode} onChange={(e) => controller.colourBy(e.target.value as ColourMode, colourBy.dimension)}>
-            {(Object.keys(MODE_LABELS) as ColourMode[]).map((mode) => (
+          <select
+            aria-label="Colour by"
+            value={colourBy.mode}
+            onChange={(e) => controller.colourBy(e.target.value as ColourMode, colourBy.dimension, colourBy.factor || factorNames[0] || '')}
+          >
+            {(Object.keys(MODE_LABELS) as ColourMode[]).filter((mode) => mode !== 'factor' || factorNames.length > 0).map((mode) => (
               <option key={mode} value={mode}>
                 {MODE_LABELS[mode]}
               </option>
             ))}
           </select>
         </label>
+        {colourBy.mode === 'factor' ? (
+          <select aria-label="Factor" value={colourBy.factor} onChange={(e) => controller.colourBy('factor', colourBy.dimension, e.target.value)}>
+            {factorNames.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        ) : null}
         {colourBy.mode === 'dimension' ? (
           <select aria-label="Dimension" value={colourBy.dimension} onChange={(e) => controller.colourBy('dimension', Number(e.target.value))}>
             {Array.from({ length: latentDim }, (_, i) => (

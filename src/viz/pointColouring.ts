@@ -4,7 +4,7 @@
 import { interpolateViridis, quantileSorted, rgb } from 'd3';
 import { classColors, packRgba, pointColors } from './colors';
 
-export type ColourMode = 'label' | 'error' | 'dimension' | 'density';
+export type ColourMode = 'label' | 'error' | 'dimension' | 'factor' | 'density';
 
 export interface ValueScale {
   min: number;

@@ -2,53 +2,7 @@
 // drag the probe, pause / resume / step, refuse bad settings, switch backends without losing work.
 // Every page is also checked for console errors and requests that leave the app's origin.
 
-const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
-
-async function openApp(ctx, hash = '') {
-  const page = await ctx.newPage();
-  await page.setViewportSize({ width: 1440, height: 960 });
-  await page.goto(ctx.baseUrl + hash);
-  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 120_000 });
-  await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor();
-  return page;
-}
-
-/** Non-white pixels inside the map canvas: how much of it the points cover. */
-function inkedPixels(page) {
-  return page.getByRole('img', { name: 'Latent map' }).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let inked = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) inked++;
-    return inked;
-  });
-}
-
-/** A checksum of the decoded image's pixels. */
-function decodedChecksum(page) {
-  return page.getByRole('img', { name: 'Decoded image' }).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1_000_000_007;
-    return sum;
-  });
-}
-
-async function waitForMap(page) {
-  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, {
-    timeout: 120_000,
-  });
-}
-
-async function globalStep(page) {
-  const text = await page.locator('.progress-head').innerText();
-  const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
-  if (!match) throw new Error(`no progress figures in "${text}"`);
-  return (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]);
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
+import { BACKEND_LINE, assert, decodedChecksum, globalStep, inkedPixels, openApp, waitForMap } from './appHelpers.mjs';
 
 export const tests = [
   {

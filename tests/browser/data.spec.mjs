@@ -3,12 +3,7 @@
 // on; a bad file must say which file and what is wrong, and leave the current model as it was.
 import { deflateSync, gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-
-const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
+import { assert, globalStep, openApp as openAppAt, waitForMap } from './appHelpers.mjs';
 
 // ---- fixtures ------------------------------------------------------------------------------
 
@@ -127,13 +122,8 @@ function cifarBatch() {
 
 // ---- page helpers --------------------------------------------------------------------------
 
-async function openApp(ctx, hash = '#backend=wasm') {
-  const page = await ctx.newPage();
-  await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto(ctx.baseUrl + hash);
-  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 120_000 });
-  await trainEnabled(page).waitFor();
-  return page;
+function openApp(ctx, hash = '#backend=wasm') {
+  return openAppAt(ctx, hash);
 }
 
 function trainEnabled(page) {
@@ -154,25 +144,12 @@ async function legendNames(page) {
   return page.getByRole('list', { name: 'Classes' }).getByRole('listitem').allInnerTexts();
 }
 
-async function waitForMap(page) {
-  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, {
-    timeout: 120_000,
-  });
-}
-
 /** Train until the first epoch's loss is reported and the map shows the trained codes. */
 async function trainOneEpoch(page) {
   await trainEnabled(page).waitFor();
   await page.getByRole('button', { name: 'Train' }).click();
   await page.locator('.loss-figures', { hasText: 'Epoch 1:' }).waitFor({ timeout: 120_000 });
   await waitForMap(page);
-}
-
-async function globalStep(page) {
-  const text = await page.locator('.progress-head').first().innerText();
-  const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
-  if (!match) throw new Error(`no progress figures in "${text}"`);
-  return (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]);
 }
 
 function sameNames(actual, expected) {
@@ -266,6 +243,16 @@ export const tests = [
       await trainEnabled(page).waitFor();
       const legend = await legendNames(page);
       assert(sameNames(legend, ['circle', 'square', 'triangle', 'star', 'cross']), `legend reads ${JSON.stringify(legend)}`);
+
+      // The map can be coloured by each generating factor, on a value ramp.
+      await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 120_000 });
+      await page.getByLabel('Colour by').selectOption('factor');
+      const factors = await page.getByLabel('Factor', { exact: true }).locator('option').allInnerTexts();
+      assert(sameNames(factors, ['x', 'y', 'scale', 'rotation']), `factor choices read ${JSON.stringify(factors)}`);
+      await page.getByLabel('Factor', { exact: true }).selectOption('scale');
+      await page.getByRole('img', { name: /Generating factor, from/ }).waitFor();
+      await page.getByLabel('Colour by').selectOption('label');
+
       await page.getByLabel('Dataset', { exact: true }).selectOption('mnist');
       await page.locator('.dataset-line', { hasText: /^MNIST digits · / }).waitFor();
     },

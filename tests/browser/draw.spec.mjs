@@ -2,37 +2,12 @@
 // by Unicode group) trains and decodes in colour; and a drawing on the pad is encoded by the
 // worker's model, its reconstruction shown beside the pad and the probe moved to its code.
 
-const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
+import { assert, globalStep, openApp, waitForMap } from './appHelpers.mjs';
+
 const EMOJI_SUMMARY = /([\d,]+) images of 32×32 colour emoji in (\d+) classes/;
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function openApp(ctx, hash = '') {
-  const page = await ctx.newPage();
-  await page.setViewportSize({ width: 1440, height: 960 });
-  await page.goto(ctx.baseUrl + hash);
-  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 120_000 });
-  await trainButtonReady(page);
-  return page;
-}
 
 function trainButtonReady(page) {
   return page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
-}
-
-async function waitForMap(page) {
-  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, {
-    timeout: 120_000,
-  });
-}
-
-async function globalStep(page) {
-  const text = await page.locator('.progress-head').innerText();
-  const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
-  if (!match) throw new Error(`no progress figures in "${text}"`);
-  return (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]);
 }
 
 /** Train until at least `steps` steps are done, then pause and wait for the paused model's views. */

@@ -2,39 +2,9 @@
 // decodes; a kind whose kernels a backend lacks moves to another with a notice; two kinds can be
 // compared side by side.
 
+import { BACKEND_LINE, assert, decodedChecksum, globalStep, openApp } from './appHelpers.mjs';
+
 const KINDS = ['basic', 'convolutional', 'denoising', 'sparse', 'variational', 'contractive'];
-const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function openApp(ctx, hash) {
-  const page = await ctx.newPage();
-  await page.setViewportSize({ width: 1440, height: 960 });
-  await page.goto(ctx.baseUrl + hash);
-  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 180_000 });
-  await page.getByRole('button', { name: 'Step' }).and(page.locator(':enabled')).waitFor({ timeout: 180_000 });
-  return page;
-}
-
-function decodedChecksum(page, index = 0) {
-  return page
-    .getByRole('img', { name: 'Decoded image' })
-    .nth(index)
-    .evaluate((canvas) => {
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1_000_000_007;
-      return sum;
-    });
-}
-
-async function globalStep(page) {
-  const text = await page.locator('.progress-head').first().innerText();
-  const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
-  return match ? (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) : 0;
-}
 
 async function dragAcrossMap(page, index = 0) {
   const map = await page.getByRole('img', { name: 'Latent map' }).nth(index).boundingBox();
@@ -48,7 +18,7 @@ async function dragAcrossMap(page, index = 0) {
 const kindTests = KINDS.map((kind) => ({
   name: `${kind}: three steps on WebGL, the map fills, the loss terms are numbers, the probe decodes`,
   async run(ctx) {
-    const page = await openApp(ctx, `#kind=${kind}&backend=webgl&epochs=1`);
+    const page = await openApp(ctx, `#kind=${kind}&backend=webgl&epochs=1`, { timeout: 180_000 });
     for (let i = 1; i <= 3; i++) {
       await page.getByRole('button', { name: 'Step' }).click();
       await page.waitForFunction((wanted) => {
@@ -73,7 +43,7 @@ export const tests = [
   {
     name: 'convolutional training on WebAssembly (no Conv2DBackpropFilter there) moves to another backend with a notice and goes on',
     async run(ctx) {
-      const page = await openApp(ctx, '#kind=convolutional&backend=wasm&epochs=1');
+      const page = await openApp(ctx, '#kind=convolutional&backend=wasm&epochs=1', { timeout: 180_000 });
       await page.getByRole('button', { name: 'Step' }).click();
       await page.locator('.notice', { hasText: /training moved to (webgl|webgpu|cpu)/ }).waitFor({ timeout: 120_000 });
       const line = await page.getByRole('status').filter({ hasText: BACKEND_LINE }).innerText();

@@ -3,13 +3,10 @@
 // blocking the page, and the map then holds 70,000 points that zoom, hover and decode.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { assert } from './appHelpers.mjs';
 
 const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 export const tests = [
   {

@@ -3,22 +3,7 @@
 // strip starts at the image decoded at A, and a latent slider moves the probe and the image.
 // Training is paused before each check, so what changes comes from the walk, not from new weights.
 
-const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
-
-async function openApp(ctx, hash = '') {
-  const page = await ctx.newPage();
-  await page.setViewportSize({ width: 1440, height: 960 });
-  await page.goto(ctx.baseUrl + hash);
-  await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 120_000 });
-  await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor();
-  return page;
-}
-
-async function waitForMap(page) {
-  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, {
-    timeout: 120_000,
-  });
-}
+import { assert, decodedChecksum, openApp, waitForMap } from './appHelpers.mjs';
 
 /** Train until the first map is drawn, then pause and let the last snapshot arrive. */
 async function trainThenPause(page) {
@@ -27,16 +12,6 @@ async function trainThenPause(page) {
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Resume' }).waitFor();
   await page.waitForTimeout(1000); // the last weights and map after pausing, and the map's glide
-}
-
-/** A checksum of the decoded image's pixels. */
-function decodedChecksum(page) {
-  return page.getByRole('img', { name: 'Decoded image' }).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1_000_000_007;
-    return sum;
-  });
 }
 
 /** The decoded image as 28 x 28 grey values, read at the centre of each enlarged pixel. */
@@ -118,10 +93,6 @@ async function waitForMosaic(page, { size, after = 0 }) {
   );
   await page.waitForTimeout(600); // a redraw still waiting out its throttle interval
   return mosaicSummary(page);
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
 }
 
 export const tests = [
