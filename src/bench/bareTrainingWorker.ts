@@ -8,6 +8,7 @@ import { loadBuiltInMnist } from '../data/packedDataset';
 import { activateBackend } from '../lib/backends';
 import { buildDenseDecoder, buildDenseEncoder } from '../model/dense';
 import { buildAutoencoder } from '../model/build';
+import { Trainer } from '../train/trainer';
 import type { ExperimentConfig } from '../model/spec';
 import type { BackendName } from '../train/protocol';
 
@@ -16,6 +17,8 @@ export interface BareBenchRequest {
   backend: BackendName;
   config: ExperimentConfig;
   seconds: number;
+  /** 'bare': plain tfjs (the baseline); 'trainer': the app's Trainer alone, without the session around it. */
+  loop?: 'bare' | 'trainer';
 }
 
 export interface BareBenchResult {
@@ -38,9 +41,10 @@ scope.onmessage = async ({ data: request }) => {
   }
 };
 
-async function run({ datasetUrl, backend, config, seconds }: BareBenchRequest): Promise<BareBenchResult> {
+async function run({ datasetUrl, backend, config, seconds, loop = 'bare' }: BareBenchRequest): Promise<BareBenchResult> {
   const dataset = await loadBuiltInMnist(datasetUrl);
   await activateBackend(backend);
+  if (loop === 'trainer') return runTrainer(dataset.images, dataset.labels.length, config, seconds);
   const count = dataset.labels.length;
   const scaled = new Float32Array(dataset.images.length);
   for (let i = 0; i < scaled.length; i++) scaled[i] = dataset.images[i] / 255;
@@ -70,6 +74,23 @@ async function run({ datasetUrl, backend, config, seconds }: BareBenchRequest): 
   }
   const elapsed = (performance.now() - started) / 1000;
   return { backend: tf.getBackend(), imagesPerSecond: (steps * batchSize) / elapsed, steps };
+}
+
+/** The app's own Trainer stepping on its own, to tell the step's cost from the session's. */
+async function runTrainer(images: Uint8Array, count: number, config: ExperimentConfig, seconds: number): Promise<BareBenchResult> {
+  const all = Int32Array.from({ length: count }, (_, i) => i);
+  // Enough epochs that the timed run never reaches the end.
+  const trainer = new Trainer({ ...config, training: { ...config.training, epochs: 1000 } }, { images, shape: config.spec.inputShape, train: all, heldOut: all.subarray(0, 0) });
+  for (let i = 0; i < 3; i++) await trainer.trainStep();
+  const started = performance.now();
+  let steps = 0;
+  while (performance.now() - started < seconds * 1000) {
+    await trainer.trainStep();
+    steps++;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  trainer.dispose();
+  return { backend: tf.getBackend(), imagesPerSecond: (steps * config.training.batchSize) / elapsed, steps };
 }
 
 /** The basic kind as one Keras model (encoder then decoder), trained with `trainOnBatch`. */

@@ -37,6 +37,7 @@ if (hash.has('micro')) {
     backend: settings.backend ?? 'wasm',
     config: validated.config,
     seconds: Number(hash.get('seconds') ?? '15'),
+    loop: hash.get('loop') === 'trainer' ? 'trainer' : 'bare',
   };
   const worker = new Worker(new URL('./bareTrainingWorker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (event: MessageEvent<BareBenchResult | { error: string }>) => {

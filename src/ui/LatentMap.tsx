@@ -3,7 +3,9 @@
 // Dragging on the map moves the probe (pressing on a data point picks that point up); the mouse
 // wheel zooms, and Shift-drag (or the middle button) pans.
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { axisBottom, axisLeft, select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { drawMapAxes } from '../viz/mapAxes';
+import { drawSigmaEllipses } from '../viz/sigmaEllipses';
 import { classColors, pointColors } from '../viz/colors';
 import { codeColumn, mutedClassColors, rampCss, robustScale, valueColors } from '../viz/pointColouring';
 import { computeDensityContours, contourTransform, type DensityContours } from '../viz/densityContours';
@@ -92,37 +94,17 @@ export function LatentMap() {
     // Variational kind: each held-out mean's 1-sigma ellipse (axis-aligned: the posterior is diagonal).
     let ellipsesShown = false;
     const drawEllipses = (state: AppState, current: MapView) => {
-      if (!ellipseContext || !ellipseCanvas) return;
+      if (!ellipseContext) return;
       const latents = state.latents;
       const wanted = state.showEllipses && latents?.logVar && latents.latentDim === 2 && state.projectionKind === 'none' && state.dataset;
-      if (!wanted) {
-        if (ellipsesShown) ellipseContext.clearRect(0, 0, ellipseCanvas.width, ellipseCanvas.height);
-        ellipsesShown = false;
-        return;
-      }
-      ellipsesShown = true;
-      const logVar = latents.logVar as Float32Array;
-      const area = current.plotArea;
-      ellipseContext.setTransform(ratio, 0, 0, ratio, 0, 0);
-      ellipseContext.clearRect(0, 0, size.width, size.height);
-      ellipseContext.save();
-      ellipseContext.beginPath();
-      ellipseContext.rect(area.left, area.top, area.width, area.height);
-      ellipseContext.clip();
-      ellipseContext.lineWidth = 1;
-      ellipseContext.strokeStyle = 'rgba(40, 40, 60, 0.35)';
-      ellipseContext.beginPath();
-      for (const index of (state.dataset as NonNullable<AppState['dataset']>).split.heldOut) {
-        if (2 * index + 1 >= drawnPoints.length) continue;
-        const at = current.toScreen(mapPoint(drawnPoints[2 * index], drawnPoints[2 * index + 1]));
-        const rx = Math.exp(logVar[2 * index] / 2) * current.pixelsPerUnit;
-        const ry = Math.exp(logVar[2 * index + 1] / 2) * current.pixelsPerUnit;
-        if (!Number.isFinite(rx) || !Number.isFinite(ry)) continue;
-        ellipseContext.moveTo(at.x + rx, at.y);
-        ellipseContext.ellipse(at.x, at.y, rx, ry, 0, 0, 2 * Math.PI);
-      }
-      ellipseContext.stroke();
-      ellipseContext.restore();
+      if (!wanted && !ellipsesShown) return;
+      ellipsesShown = Boolean(wanted);
+      drawSigmaEllipses(
+        ellipseContext,
+        current,
+        ratio,
+        wanted ? { points: drawnPoints, logVar: latents.logVar as Float32Array, indices: state.dataset!.split.heldOut } : null,
+      );
     };
     renderer.resize(size.width, size.height, window.devicePixelRatio || 1);
 
@@ -136,7 +118,18 @@ export function LatentMap() {
     let drawnPoints: Float32Array = new Float32Array(0);
     let movedAt = 0;
     let colors: Uint32Array = new Uint32Array(0);
+    // The hover/pick index is built on the first pointer query after a new map, not in the frame
+    // that receives the map (a quadtree of 70,000 points takes tens of milliseconds).
     let index: PointIndex | null = null;
+    let indexFor: Float32Array | null = null;
+    const pointIndex = (): PointIndex | null => {
+      if (targetPoints.length === 0) return null;
+      if (indexFor !== targetPoints) {
+        index = new PointIndex(targetPoints, targetPoints.length / 2);
+        indexFor = targetPoints;
+      }
+      return index;
+    };
     let view: MapView | null = null;
     let dirty = true;
     let frame = 0;
@@ -161,6 +154,7 @@ export function LatentMap() {
         targetPoints = new Float32Array(0);
         drawnPoints = new Float32Array(0);
         index = null;
+        indexFor = null;
         dirty = true;
         return;
       }
@@ -169,7 +163,6 @@ export function LatentMap() {
       targetPoints = map.points;
       if (drawnPoints.length !== targetPoints.length) drawnPoints = new Float32Array(targetPoints.length);
       movedAt = now;
-      index = new PointIndex(map.points, map.count);
       const next = nextDomain(domain, map.points, map.count);
       if (next !== domain) {
         domainFrom = domain ? currentDomain(now) : null;
@@ -231,18 +224,6 @@ export function LatentMap() {
       if (contours) contourGroup.attr('transform', contourTransform(contours, current));
     };
 
-    const drawAxes = (current: MapView) => {
-      const selection = select(svg);
-      selection
-        .select<SVGGElement>('g.axis-x')
-        .attr('transform', `translate(0,${current.plotArea.top + current.plotArea.height})`)
-        .call(axisBottom(current.xScale).ticks(Math.max(2, Math.floor(current.plotArea.width / 90))));
-      selection
-        .select<SVGGElement>('g.axis-y')
-        .attr('transform', `translate(${current.plotArea.left},0)`)
-        .call(axisLeft(current.yScale).ticks(Math.max(2, Math.floor(current.plotArea.height / 70))));
-    };
-
     const positionProbe = (current: MapView) => {
       const probe = store.getState().probe;
       const at = current.toScreen(mapPoint(probe.x, probe.y));
@@ -293,7 +274,7 @@ export function LatentMap() {
         pointRadius: drawnPoints.length > 40_000 ? 1.2 : 1.8,
         highlight: probe.sourceIndex >= 0 ? probe.sourceIndex : undefined,
       });
-      drawAxes(view);
+      drawMapAxes(svg, view);
       updateContours(store.getState(), view);
       drawEllipses(store.getState(), view);
       positionProbe(view);
@@ -351,7 +332,7 @@ export function LatentMap() {
         event.preventDefault();
         return;
       }
-      const picked = index ? index.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) : -1;
+      const picked = pointIndex()?.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) ?? -1;
       if (picked >= 0) {
         moveProbeTo(targetPoints[2 * picked], targetPoints[2 * picked + 1], picked);
       } else {
@@ -374,7 +355,7 @@ export function LatentMap() {
         moveProbeTo(map.x, map.y, store.getState().probe.sourceIndex);
         return;
       }
-      const found = index ? index.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) : -1;
+      const found = pointIndex()?.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) ?? -1;
       setHover((previous) => {
         if (found < 0) return previous === null ? previous : null;
         if (previous && previous.index === found) return previous;
