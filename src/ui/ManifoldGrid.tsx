@@ -15,6 +15,8 @@ const MOSAIC_CSS_PX = 420;
 const GAP_CSS_PX = 2;
 /** At most about four redraws a second: enough to follow a zoom, little enough to leave the page responsive. */
 const MIN_REDRAW_MS = 500;
+/** Images decoded per main-thread task. */
+const DECODE_CHUNK = 16;
 const BACKGROUND = '#f1f1ee';
 
 /** Tile layout in canvas (device) pixels. */
@@ -56,7 +58,12 @@ export function ManifoldGrid({ active }: { active: boolean }) {
       return state.viewRegion !== drawn.region || state.decoderVersion !== drawn.version || state.map !== drawn.map;
     };
 
-    const draw = () => {
+    // Decoding a whole grid at once on the CPU takes tens of milliseconds; a few rows per task keeps
+    // every main-thread task short. A newer draw (or unmounting) abandons an older one.
+    let generation = 0;
+    let cancelled = false;
+    const draw = async () => {
+      const myGeneration = ++generation;
       const state = store.getState();
       drawn = { region: state.viewRegion, version: state.decoderVersion, map: state.map };
       const region = state.viewRegion;
@@ -64,16 +71,26 @@ export function ManifoldGrid({ active }: { active: boolean }) {
       const count = layout.size * layout.size;
       const points = gridPoints(region, layout.size);
       let codes: Float32Array | null = null;
+      let latentDim = 0;
       for (let i = 0; i < count; i++) {
         const code = controller.codeAt(points[2 * i], points[2 * i + 1], -1);
         if (!code) return;
-        codes ??= new Float32Array(count * code.length);
-        codes.set(code, i * code.length);
+        latentDim = code.length;
+        codes ??= new Float32Array(count * latentDim);
+        codes.set(code, i * latentDim);
       }
-      const pixels = codes ? controller.decodeMany(codes, count) : null;
-      if (!pixels) return;
+      if (!codes) return;
       const [h, w, c] = dataset.shape;
       const imageSize = h * w * c;
+      const pixels = new Float32Array(count * imageSize);
+      for (let start = 0; start < count; start += DECODE_CHUNK) {
+        const n = Math.min(DECODE_CHUNK, count - start);
+        const part = controller.decodeMany(codes.subarray(start * latentDim, (start + n) * latentDim), n);
+        if (!part) return;
+        pixels.set(part, start * imageSize);
+        await new Promise((resolve) => window.setTimeout(resolve, 0));
+        if (cancelled || myGeneration !== generation) return;
+      }
       context.fillStyle = BACKGROUND;
       context.fillRect(0, 0, canvas.width, canvas.height);
       for (let i = 0; i < count; i++) {
@@ -95,7 +112,7 @@ export function ManifoldGrid({ active }: { active: boolean }) {
         timer = 0;
         if (!changed()) return;
         lastDrawAt = performance.now();
-        draw();
+        void draw();
       }, wait);
     };
 
@@ -104,6 +121,7 @@ export function ManifoldGrid({ active }: { active: boolean }) {
     return () => {
       unsubscribe();
       window.clearTimeout(timer);
+      cancelled = true;
     };
   }, [active, controller, store, dataset, layout.size, layout.tile, layout.gap]);
 
