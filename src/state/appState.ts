@@ -179,9 +179,11 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'field-errors':
       return { ...state, fieldErrors: action.errors };
     case 'config-applied':
-      // A new model: its history starts empty.
+      // A new model: its history starts empty, and nothing can be trained until the worker has
+      // built it (its own status events follow), so Train is not offered on the old one meanwhile.
       return {
         ...state,
+        status: 'preparing',
         applied: action.config,
         fieldErrors: {},
         progress: null,
