@@ -12,7 +12,10 @@ const isolationHeaders = {
 export default defineConfig({
   plugins: [react()],
   base: './',
-  worker: { format: 'es' },
+  // Workers are bundled without renaming or compressing: the wasm backend starts its threads from a
+  // Blob made of its factory's own source text (Function.toString), which only works if that source
+  // is left as written. The page's own bundle is minified as usual.
+  worker: { format: 'es', rollupOptions: { output: { minify: 'dce-only' } } },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: {

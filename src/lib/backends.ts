@@ -40,6 +40,15 @@ function hasWebGl2(): boolean {
 }
 
 const registered = new Set<BackendName>(['webgl', 'cpu']);
+let wasmThreadCount: (() => number) | null = null;
+
+/**
+ * Threads the wasm backend runs on: more than one only where the page is cross-origin isolated
+ * (SharedArrayBuffer) and the browser supports wasm threads.
+ */
+export function wasmThreads(): number {
+  return wasmThreadCount?.() ?? 1;
+}
 
 /** Load the optional backend packages only when asked for: they are large. */
 async function register(name: BackendName): Promise<void> {
@@ -48,9 +57,7 @@ async function register(name: BackendName): Promise<void> {
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // The threaded build starts its pthreads from a blob worker that cannot load our bundled
-    // module ("e is not defined" in Chromium), so use the single-threaded SIMD build.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasmThreadCount = wasm.getThreadsCount;
     const [plain, simd, threaded] = await Promise.all([
       import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'),
       import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),

@@ -42,6 +42,8 @@ export interface BackendReport {
   imagesPerSecond?: number;
   /** Why it does not work, in words. */
   problem?: string;
+  /** How it runs, in words, e.g. "2 threads" for wasm. */
+  detail?: string;
 }
 
 export interface ProgressFigures {

@@ -122,7 +122,8 @@ export function BackendPicker() {
       <ul className="backend-reports" aria-label="Backend self-test">
         {backend.reports.map((report) => (
           <li key={report.name} className={report.works ? '' : 'broken'} title={report.problem}>
-            {report.name}: {report.works ? (report.imagesPerSecond ? `${formatCount(report.imagesPerSecond)} img/s` : 'not measured') : 'unavailable'}
+            {report.name}
+            {report.detail ? ` (${report.detail})` : ''}: {report.works ? (report.imagesPerSecond ? `${formatCount(report.imagesPerSecond)} img/s` : 'not measured') : 'unavailable'}
           </li>
         ))}
       </ul>

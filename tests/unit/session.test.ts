@@ -13,6 +13,7 @@ vi.mock('../../src/lib/backends', () => ({
     await tf.setBackend('cpu');
   },
   errorText: (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  wasmThreads: () => 1,
 }));
 
 import { TrainingSession } from '../../src/train/session';
