@@ -67,11 +67,11 @@ export function App() {
         <aside className="results">
           <DecodedImage />
           <ReconstructionGrid />
-          <DrawingPad />
           <LossChart />
           <KindPanel />
           <CodeHistogram />
           <PriorSamples />
+          <DrawingPad />
         </aside>
       </main>
       )}
