@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type MouseEvent as ReactMouseEvent } from 
 import { interpolateCodes } from '../latent/walks';
 import { drawImage } from '../viz/imageTile';
 import type { ExperimentConfig } from '../model/spec';
+import { tileRow } from './tileLayout';
 import { useAppState, useController } from './controllerContext';
 
 const STEP_CHOICES = [5, 8, 12] as const;
@@ -30,9 +31,8 @@ interface StripLayout {
 }
 
 function stripLayout(steps: number, pixelRatio: number): StripLayout {
-  const gap = Math.max(1, Math.round(GAP_CSS_PX * pixelRatio));
-  const tile = Math.floor((STRIP_CSS_PX * pixelRatio - (steps - 1) * gap) / steps);
-  return { steps, tile, gap, width: steps * tile + (steps - 1) * gap };
+  const { tile, gap, extent } = tileRow(steps, STRIP_CSS_PX, GAP_CSS_PX, pixelRatio);
+  return { steps, tile, gap, width: extent };
 }
 
 export function InterpolationStrip({ active }: { active: boolean }) {

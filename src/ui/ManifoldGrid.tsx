@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import { gridPoints } from '../latent/walks';
 import { drawImage } from '../viz/imageTile';
+import { tileRow } from './tileLayout';
 import { useAppState, useController } from './controllerContext';
 
 const GRID_SIZES = [5, 8, 12, 16] as const;
@@ -28,9 +29,8 @@ interface MosaicLayout {
 }
 
 function mosaicLayout(size: number, pixelRatio: number): MosaicLayout {
-  const gap = Math.max(1, Math.round(GAP_CSS_PX * pixelRatio));
-  const tile = Math.floor((MOSAIC_CSS_PX * pixelRatio - (size - 1) * gap) / size);
-  return { size, tile, gap, side: size * tile + (size - 1) * gap };
+  const { tile, gap, extent } = tileRow(size, MOSAIC_CSS_PX, GAP_CSS_PX, pixelRatio);
+  return { size, tile, gap, side: extent };
 }
 
 export function ManifoldGrid({ active }: { active: boolean }) {

@@ -79,13 +79,15 @@ export function withTotal(spec: AutoencoderSpec, reconstruction: tf.Scalar, pena
 
 /**
  * An autoencoder whose code is the encoder's single output and whose terms are the reconstruction
- * of the clean input plus optional penalties on the code. Basic, convolutional and sparse kinds.
+ * of the clean input plus optional penalties on the code. Basic, convolutional, sparse and (with
+ * `corrupt`, which the encoder sees in training instead of the clean input) denoising kinds.
  */
 export function plainAutoencoder(
   spec: AutoencoderSpec,
   encoder: tf.LayersModel,
   decoder: tf.LayersModel,
   penalties?: (code: tf.Tensor) => LossTerms,
+  corrupt?: (images: tf.Tensor, seed: number) => tf.Tensor,
 ): Autoencoder {
   return {
     spec,
@@ -95,9 +97,12 @@ export function plainAutoencoder(
     evaluationBatch: DEFAULT_EVALUATION_BATCH,
     encode: (images) => run(encoder, images, false),
     reconstruct: (images) => run(decoder, run(encoder, images, false), false),
-    lossTerms: (images, { training }) => {
-      const code = run(encoder, images, training);
+    ...(corrupt ? { corrupt } : {}),
+    lossTerms: (images, { seed, training }) => {
+      const input = corrupt ? corrupt(images, seed) : images;
+      const code = run(encoder, input, training);
       const output = run(decoder, code, training);
+      // Always against the clean images: for the denoising kind, undoing the corruption is the task.
       return withTotal(spec, meanReconstruction(spec, images, output), penalties?.(code));
     },
     dispose: () => {

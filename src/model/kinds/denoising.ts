@@ -4,15 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { corruptImages } from '../corruption';
 import { buildDenseDecoder, buildDenseEncoder } from '../dense';
-import { lossTermNames, resolveKindOptions, type AutoencoderSpec } from '../spec';
-import {
-  DEFAULT_EVALUATION_BATCH,
-  meanReconstruction,
-  run,
-  withTotal,
-  type Autoencoder,
-  type ModelSeeds,
-} from './autoencoder';
+import { resolveKindOptions, type AutoencoderSpec } from '../spec';
+import { plainAutoencoder, type Autoencoder, type ModelSeeds } from './autoencoder';
 import { buildConvDecoder, buildConvEncoder } from './conv';
 
 export function buildDenoising(spec: AutoencoderSpec, seeds: ModelSeeds): Autoencoder {
@@ -25,25 +18,6 @@ export function buildDenoising(spec: AutoencoderSpec, seeds: ModelSeeds): Autoen
     encoder.dispose();
     throw error;
   }
-  const corrupt = (images: tf.Tensor, seed: number): tf.Tensor =>
-    corruptImages(images, noiseType, noiseLevel, seed);
-  return {
-    spec,
-    encoder,
-    decoder,
-    termNames: lossTermNames(spec),
-    evaluationBatch: DEFAULT_EVALUATION_BATCH,
-    encode: (images) => run(encoder, images, false),
-    reconstruct: (images) => run(decoder, run(encoder, images, false), false),
-    corrupt,
-    lossTerms: (images, { seed, training }) => {
-      const output = run(decoder, run(encoder, corrupt(images, seed), training), training);
-      // Against the clean images: undoing the corruption is the task.
-      return withTotal(spec, meanReconstruction(spec, images, output));
-    },
-    dispose: () => {
-      encoder.dispose();
-      decoder.dispose();
-    },
-  };
+  const corrupt = (images: tf.Tensor, seed: number): tf.Tensor => corruptImages(images, noiseType, noiseLevel, seed);
+  return plainAutoencoder(spec, encoder, decoder, undefined, corrupt);
 }
