@@ -14,6 +14,8 @@ const REFRESH_TIME_SHARE = 0.05;
 const MIN_REFRESH_INTERVAL_MS = 1000;
 /** Decoder weights are cheap: send them often so the probe follows training closely. */
 const WEIGHTS_INTERVAL_MS = 400;
+/** Share of training time the decoder-weight snapshots may take. */
+const WEIGHTS_TIME_SHARE = 0.03;
 const PROGRESS_INTERVAL_MS = 150;
 /** Images shown as originals next to their reconstructions. */
 const RECONSTRUCTION_COUNT = 10;
@@ -81,6 +83,7 @@ export class TrainingSession {
   private lastWeightsAt = 0;
   private lastRefreshAt = 0;
   private lastRefreshCostMs = 0;
+  private lastWeightsCostMs = 0;
   private epochLossSum = 0;
   private epochLossCount = 0;
 
@@ -357,7 +360,9 @@ export class TrainingSession {
         break;
       }
       this.emitProgress(now, false);
-      if (now - this.lastWeightsAt > WEIGHTS_INTERVAL_MS) this.emitWeights(now);
+      // Reading weights back stalls a GPU backend's pipeline: keep it to a small share of the time.
+      const weightsInterval = Math.max(WEIGHTS_INTERVAL_MS, this.lastWeightsCostMs / WEIGHTS_TIME_SHARE);
+      if (now - this.lastWeightsAt > weightsInterval) this.emitWeights(now);
       const refreshInterval = Math.max(MIN_REFRESH_INTERVAL_MS, this.lastRefreshCostMs / REFRESH_TIME_SHARE);
       if (now - this.lastRefreshAt > refreshInterval) await this.refreshViews();
       await yieldToEventLoop();
@@ -483,7 +488,9 @@ export class TrainingSession {
   private emitWeights(now: number): void {
     if (!this.trainer) return;
     this.lastWeightsAt = now;
-    this.emit({ type: 'decoder-weights', weights: this.trainer.decoderWeights(), globalStep: this.trainer.globalStep });
+    const weights = this.trainer.decoderWeights();
+    this.lastWeightsCostMs = performance.now() - now;
+    this.emit({ type: 'decoder-weights', weights, globalStep: this.trainer.globalStep });
   }
 
   /** Send everything the views show: codes of all images, reconstructions, decoder weights. */
