@@ -9,7 +9,7 @@ import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, Worker
 export type Emit = (event: WorkerEvent) => void;
 
 /** Share of training time the map refresh (encode all + reconstructions) may take. */
-const REFRESH_TIME_SHARE = 0.05;
+const REFRESH_TIME_SHARE = 0.04;
 /** Never refresh the map more often than this, however cheap it is. */
 const MIN_REFRESH_INTERVAL_MS = 1000;
 /** Decoder weights are cheap: send them often so the probe follows training closely. */
