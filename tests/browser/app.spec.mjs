@@ -15,7 +15,7 @@ export const tests = [
       await waitForMap(page);
       const knnBefore = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
       await page.getByRole('button', { name: 'Train' }).click();
-      await page.locator('.loss-figures', { hasText: 'Epoch 1:' }).waitFor({ timeout: 120_000 });
+      await page.locator('.loss-figures', { hasText: /^Epoch \d+:/ }).waitFor({ timeout: 120_000 });
       await page.getByText('Done', { exact: true }).waitFor({ timeout: 120_000 });
       await page.waitForTimeout(800); // the last glide
       const ink = await inkedPixels(page);
