@@ -85,6 +85,7 @@ export class TrainingSession {
   private lastRefreshCostMs = 0;
   private lastWeightsCostMs = 0;
   private epochLossSum = 0;
+  private lastBatchLoss = NaN;
   private epochLossCount = 0;
 
   constructor(private readonly emit: Emit) {}
@@ -399,7 +400,6 @@ export class TrainingSession {
     return true;
   }
 
-  private lastBatchLoss = NaN;
   private lastBatchTerms: Record<string, number> = {};
   /** The epoch's batch loss terms summed by name, for their epoch means. */
   private epochTermSums: Record<string, number> = {};
