@@ -70,9 +70,8 @@ async function benchKindApp(browser, baseUrl, kind, seconds) {
   return { backend, imagesPerSecond };
 }
 
-/** Load 70,000 Fashion-MNIST images through the file input, then zoom the 70,000-point map. */
-async function benchApp70k(browser, baseUrl) {
-  if (!FASHION.every((path) => existsSync(path))) return null;
+/** A page that records every main-thread task over 50 ms (Long Tasks API) in `window.longTasks`. */
+async function pageWatchingLongTasks(browser) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
   await page.addInitScript(() => {
     window.longTasks = [];
@@ -80,6 +79,13 @@ async function benchApp70k(browser, baseUrl) {
       for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
+  return page;
+}
+
+/** Load 70,000 Fashion-MNIST images through the file input, then zoom the 70,000-point map. */
+async function benchApp70k(browser, baseUrl) {
+  if (!FASHION.every((path) => existsSync(path))) return null;
+  const page = await pageWatchingLongTasks(browser);
   await page.goto(`${baseUrl}#backend=wasm&epochs=1`);
   await page.getByRole('status').filter({ hasText: /^Backend: wasm/ }).waitFor({ timeout: 120_000 });
   const loadStart = await page.evaluate(() => performance.now());
@@ -110,13 +116,7 @@ async function benchApp70k(browser, baseUrl) {
 }
 
 async function benchApp(browser, baseUrl) {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  const page = await pageWatchingLongTasks(browser);
   await page.goto(`${baseUrl}#${settingsHash}`);
   const line = page.getByRole('status').filter({ hasText: /^Backend: (webgpu|webgl|wasm|cpu)\b/ });
   await line.waitFor({ timeout: 180_000 });

@@ -2,7 +2,7 @@
 // drag the probe, pause / resume / step, refuse bad settings, switch backends without losing work.
 // Every page is also checked for console errors and requests that leave the app's origin.
 
-import { BACKEND_LINE, assert, decodedChecksum, globalStep, inkedPixels, openApp, waitForMap } from './appHelpers.mjs';
+import { BACKEND_LINE, assert, decodedChecksum, globalStep, inkedPixels, openApp, trainThenPause, waitForMap } from './appHelpers.mjs';
 
 export const tests = [
   {
@@ -79,11 +79,7 @@ export const tests = [
     name: 'bad settings are refused beside their field and the trained model is kept',
     async run(ctx) {
       const page = await openApp(ctx, '#backend=wasm');
-      await page.getByRole('button', { name: 'Train' }).click();
-      await waitForMap(page);
-      await page.getByRole('button', { name: 'Pause' }).click();
-      await page.getByRole('button', { name: 'Resume' }).waitFor();
-      await page.waitForTimeout(1000); // the map's last glide after pausing
+      await trainThenPause(page);
       const stepBefore = await globalStep(page);
       const inkBefore = await inkedPixels(page);
 
@@ -122,11 +118,7 @@ export const tests = [
     name: 'switching backend keeps the weights and the progress, and training goes on',
     async run(ctx) {
       const page = await openApp(ctx, '#backend=wasm');
-      await page.getByRole('button', { name: 'Train' }).click();
-      await waitForMap(page);
-      await page.getByRole('button', { name: 'Pause' }).click();
-      await page.getByRole('button', { name: 'Resume' }).waitFor();
-      await page.waitForTimeout(300);
+      await trainThenPause(page);
       const stepBefore = await globalStep(page);
       const lossBefore = await page.locator('.loss-figures').innerText();
       await page.getByLabel('Backend', { exact: true }).selectOption('cpu');

@@ -54,3 +54,12 @@ export function inkedPixels(page) {
     return inked;
   });
 }
+
+/** Train until the first map is scored, then pause and let the paused model's last map arrive and settle. */
+export async function trainThenPause(page) {
+  await page.getByRole('button', { name: 'Train' }).click();
+  await waitForMap(page);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await page.waitForTimeout(1000); // the last weights and map after pausing, and the map's glide
+}

@@ -3,16 +3,7 @@
 // strip starts at the image decoded at A, and a latent slider moves the probe and the image.
 // Training is paused before each check, so what changes comes from the walk, not from new weights.
 
-import { assert, decodedChecksum, openApp, waitForMap } from './appHelpers.mjs';
-
-/** Train until the first map is drawn, then pause and let the last snapshot arrive. */
-async function trainThenPause(page) {
-  await page.getByRole('button', { name: 'Train' }).click();
-  await waitForMap(page);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(1000); // the last weights and map after pausing, and the map's glide
-}
+import { assert, decodedChecksum, openApp, trainThenPause } from './appHelpers.mjs';
 
 /** The decoded image as 28 x 28 grey values, read at the centre of each enlarged pixel. */
 function decodedGrey(page) {

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ImageShape, pixelsPerImage, splitDataset } from '../../src/data/dataset';
-import { createRng } from '../../src/lib/rng';
+import { type ImageShape, pixelsPerImage } from '../../src/data/dataset';
 import { buildAutoencoder, buildDecoder } from '../../src/model/build';
 import { DecoderReplica } from '../../src/model/decoderReplica';
 import {
@@ -14,6 +13,7 @@ import {
 import { DEFAULT_RAW_SETTINGS, validateConfig, type RawSettings } from '../../src/model/validate';
 import { snapshotWeights } from '../../src/model/weights';
 import { Trainer, type TrainerData } from '../../src/train/trainer';
+import { PATTERN_SHAPE, patternData as patternDataset } from '../fixtures/patternData';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -46,28 +46,11 @@ function specFor(v: Variant, inputShape: ImageShape, loss: ReconstructionLoss = 
   return { ...v.spec, inputShape, loss };
 }
 
-const SHAPE: ImageShape = [8, 8, 1];
+const SHAPE: ImageShape = PATTERN_SHAPE;
 const IMAGE_COUNT = 96;
 
-/** Bars and corner squares over faint noise, as in the trainer tests: quick to learn. */
 function patternData(seed: number): TrainerData {
-  const rng = createRng(seed);
-  const [height, width] = SHAPE;
-  const images = new Uint8Array(IMAGE_COUNT * height * width);
-  for (let n = 0; n < IMAGE_COUNT; n++) {
-    const pattern = n % 3;
-    const where = rng.nextInt(height);
-    const corner = rng.nextInt(4);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const inSquare = (corner < 2 ? y < 4 : y >= 4) && (corner % 2 === 0 ? x < 4 : x >= 4);
-        const lit = pattern === 0 ? y === where : pattern === 1 ? x === where : inSquare;
-        images[(n * height + y) * width + x] = lit ? 230 + rng.nextInt(26) : rng.nextInt(30);
-      }
-    }
-  }
-  const split = splitDataset(IMAGE_COUNT, 16, createRng(seed));
-  return { images, shape: SHAPE, train: split.train, heldOut: split.heldOut };
+  return patternDataset(IMAGE_COUNT, 16, seed);
 }
 
 const DATA = patternData(5);

@@ -1,42 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ImageShape, splitDataset } from '../../src/data/dataset';
-import { createRng } from '../../src/lib/rng';
+import type { ImageShape } from '../../src/data/dataset';
 import { DecoderReplica } from '../../src/model/decoderReplica';
 import type { ExperimentConfig } from '../../src/model/spec';
 import { Trainer, type TrainerData } from '../../src/train/trainer';
+import { PATTERN_SHAPE, patternData as patternDataset } from '../fixtures/patternData';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const SHAPE: ImageShape = [8, 8, 1];
+const SHAPE: ImageShape = PATTERN_SHAPE;
 const IMAGE_COUNT = 200;
 const HELD_OUT = 40;
 
-/**
- * 200 synthetic 8x8 images: a bright horizontal or vertical bar at a random row or column, or a
- * filled square in a random corner, over faint seeded noise. Easy to learn, so a few epochs show it.
- */
 function patternData(seed: number): TrainerData {
-  const rng = createRng(seed);
-  const [height, width] = SHAPE;
-  const images = new Uint8Array(IMAGE_COUNT * height * width);
-  for (let n = 0; n < IMAGE_COUNT; n++) {
-    const kind = n % 3;
-    const where = rng.nextInt(height);
-    const corner = rng.nextInt(4);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const inSquare =
-          (corner < 2 ? y < 4 : y >= 4) && (corner % 2 === 0 ? x < 4 : x >= 4);
-        const lit = kind === 0 ? y === where : kind === 1 ? x === where : inSquare;
-        images[(n * height + y) * width + x] = lit ? 230 + rng.nextInt(26) : rng.nextInt(30);
-      }
-    }
-  }
-  const split = splitDataset(IMAGE_COUNT, HELD_OUT, createRng(seed));
-  return { images, shape: SHAPE, train: split.train, heldOut: split.heldOut };
+  return patternDataset(IMAGE_COUNT, HELD_OUT, seed);
 }
 
 function config(overrides: Partial<ExperimentConfig['training']> = {}, hiddenSizes = [32]): ExperimentConfig {
