@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'tests/**/*.mjs'],
+    files: ['scripts/**/*.mjs', 'tests/**/*.mjs', '*.config.mjs'],
     // Node globals, plus the browser globals used inside page.evaluate callbacks.
     languageOptions: {
       globals: {

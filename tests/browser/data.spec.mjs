@@ -1,6 +1,7 @@
 // End-to-end: loading the user's own data. Fixture files are made here in Node (IDX, a zip of PNGs
 // in class folders, CSV, broken files), picked through the "Load data files" input, and trained
 // on; a bad file must say which file and what is wrong, and leave the current model as it was.
+import { test } from './fixtures.mjs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { assert, globalStep, openApp as openAppAt, waitForMap } from './appHelpers.mjs';
@@ -159,103 +160,90 @@ function sameNames(actual, expected) {
 
 // ---- tests ---------------------------------------------------------------------------------
 
-export const tests = [
-  {
-    name: 'an IDX image + label pair (images gzip\'d) loads as 300 images in 3 classes and trains',
-    async run(ctx) {
-      const page = await openApp(ctx);
-      await loadFiles(page, idxPair());
-      const line = await resultLine(page, /Loaded 300 images in 3 classes/);
-      assert(line.includes('28×28'), `result line "${line}" does not give the 28x28 size`);
-      await page.locator('.dataset-line', { hasText: /^strokes-images · 300 images/ }).waitFor();
-      await trainOneEpoch(page);
-      const legend = await legendNames(page);
-      assert(sameNames(legend, ['0', '1', '2']), `legend reads ${JSON.stringify(legend)}, expected the labels 0, 1, 2`);
-    },
-  },
-  {
-    name: 'a zip of PNGs in two class folders loads with folder names as classes, reporting what it skipped',
-    async run(ctx) {
-      const page = await openApp(ctx);
-      await page.getByLabel('Image size').selectOption('32');
-      await page.getByLabel('Colour', { exact: true }).selectOption('3');
-      await loadFiles(page, [imageZip()]);
-      const line = await resultLine(page, /Loaded 80 images in 2 classes/);
-      assert(line.includes('32×32 RGB'), `result line "${line}" does not give the chosen 32x32 RGB size`);
-      assert(/2 skipped/.test(line), `result line "${line}" does not count the 2 skipped entries`);
-      assert(line.includes('broken.png could not be decoded'), `result line "${line}" does not name the broken PNG`);
-      assert(line.includes('readme.txt is not an image'), `result line "${line}" does not name the text file`);
-      await page.locator('.dataset-line', { hasText: /^shapes-two-folders · 80 images/ }).waitFor();
-      assert((await page.getByLabel('Dataset', { exact: true }).inputValue()) === 'files', 'the Dataset choice does not show the loaded files');
-      await trainOneEpoch(page);
-      const legend = await legendNames(page);
-      assert(sameNames(legend, ['circles', 'squares']), `legend reads ${JSON.stringify(legend)}, expected circles, squares`);
-    },
-  },
-  {
-    name: 'a CSV with a text label column loads its rows and class names, and trains',
-    async run(ctx) {
-      const page = await openApp(ctx);
-      await loadFiles(page, [csvFile()]);
-      await resultLine(page, /Loaded 120 images in 2 classes/);
-      await page.locator('.dataset-line', { hasText: /^bars-and-bands · 120 images/ }).waitFor();
-      await trainOneEpoch(page);
-      const legend = await legendNames(page);
-      assert(sameNames(legend, ['bar', 'band']), `legend reads ${JSON.stringify(legend)}, expected bar, band`);
-    },
-  },
-  {
-    name: 'a corrupt IDX file or a mix of kinds is refused by name, and the trained model and its progress are kept',
-    async run(ctx) {
-      const page = await openApp(ctx);
-      await trainOneEpoch(page);
-      await page.getByRole('button', { name: 'Pause' }).click();
-      await page.getByRole('button', { name: 'Resume' }).waitFor();
-      await page.waitForTimeout(500);
-      const stepBefore = await globalStep(page);
-      const lossBefore = await page.locator('.loss-figures').innerText();
+test('an IDX image + label pair (images gzip\'d) loads as 300 images in 3 classes and trains', async ({ ctx }) => {
+  const page = await openApp(ctx);
+  await loadFiles(page, idxPair());
+  const line = await resultLine(page, /Loaded 300 images in 3 classes/);
+  assert(line.includes('28×28'), `result line "${line}" does not give the 28x28 size`);
+  await page.locator('.dataset-line', { hasText: /^strokes-images · 300 images/ }).waitFor();
+  await trainOneEpoch(page);
+  const legend = await legendNames(page);
+  assert(sameNames(legend, ['0', '1', '2']), `legend reads ${JSON.stringify(legend)}, expected the labels 0, 1, 2`);
+});
 
-      await loadFiles(page, [corruptIdx()]);
-      const inline = page.locator('.data-panel').getByRole('alert');
-      await inline.filter({ hasText: 'corrupt-images-idx3-ubyte: is not an IDX file' }).waitFor();
-      await page.locator('.notices').getByRole('alert').filter({ hasText: 'corrupt-images-idx3-ubyte' }).waitFor();
-      assert(/^MNIST digits/.test(await page.locator('.dataset-line').innerText()), 'the dataset line no longer names the digits');
-      assert((await page.getByLabel('Dataset', { exact: true }).inputValue()) === 'mnist', 'the Dataset choice moved away from the digits');
-      assert((await globalStep(page)) === stepBefore, 'the failed load changed the training progress');
-      assert((await page.locator('.loss-figures').innerText()) === lossBefore, 'the failed load changed the loss history');
+test('a zip of PNGs in two class folders loads with folder names as classes, reporting what it skipped', async ({ ctx }) => {
+  const page = await openApp(ctx);
+  await page.getByLabel('Image size').selectOption('32');
+  await page.getByLabel('Colour', { exact: true }).selectOption('3');
+  await loadFiles(page, [imageZip()]);
+  const line = await resultLine(page, /Loaded 80 images in 2 classes/);
+  assert(line.includes('32×32 RGB'), `result line "${line}" does not give the chosen 32x32 RGB size`);
+  assert(/2 skipped/.test(line), `result line "${line}" does not count the 2 skipped entries`);
+  assert(line.includes('broken.png could not be decoded'), `result line "${line}" does not name the broken PNG`);
+  assert(line.includes('readme.txt is not an image'), `result line "${line}" does not name the text file`);
+  await page.locator('.dataset-line', { hasText: /^shapes-two-folders · 80 images/ }).waitFor();
+  assert((await page.getByLabel('Dataset', { exact: true }).inputValue()) === 'files', 'the Dataset choice does not show the loaded files');
+  await trainOneEpoch(page);
+  const legend = await legendNames(page);
+  assert(sameNames(legend, ['circles', 'squares']), `legend reads ${JSON.stringify(legend)}, expected circles, squares`);
+});
 
-      await loadFiles(page, [csvFile(), cifarBatch()]);
-      await inline.filter({ hasText: /cannot be combined.*bars-and-bands\.csv.*data_batch_1\.bin|cannot be combined.*data_batch_1\.bin.*bars-and-bands\.csv/ }).waitFor();
-      assert((await globalStep(page)) === stepBefore, 'the refused mix changed the training progress');
+test('a CSV with a text label column loads its rows and class names, and trains', async ({ ctx }) => {
+  const page = await openApp(ctx);
+  await loadFiles(page, [csvFile()]);
+  await resultLine(page, /Loaded 120 images in 2 classes/);
+  await page.locator('.dataset-line', { hasText: /^bars-and-bands · 120 images/ }).waitFor();
+  await trainOneEpoch(page);
+  const legend = await legendNames(page);
+  assert(sameNames(legend, ['bar', 'band']), `legend reads ${JSON.stringify(legend)}, expected bar, band`);
+});
 
-      await page.getByRole('button', { name: 'Resume' }).click();
-      await page.waitForFunction((at) => {
-        const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
-        return match && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) > at + 2;
-      }, stepBefore, { timeout: 60_000 });
-    },
-  },
-  {
-    name: 'the generated Shapes set can be picked and the built-in digits picked back',
-    async run(ctx) {
-      const page = await openApp(ctx);
-      await page.getByLabel('Dataset', { exact: true }).selectOption('shapes');
-      await page.locator('.dataset-line', { hasText: /^Shapes · 10,000 images/ }).waitFor();
-      await trainEnabled(page).waitFor();
-      const legend = await legendNames(page);
-      assert(sameNames(legend, ['circle', 'square', 'triangle', 'star', 'cross']), `legend reads ${JSON.stringify(legend)}`);
+test('a corrupt IDX file or a mix of kinds is refused by name, and the trained model and its progress are kept', async ({ ctx }) => {
+  const page = await openApp(ctx);
+  await trainOneEpoch(page);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await page.waitForTimeout(500);
+  const stepBefore = await globalStep(page);
+  const lossBefore = await page.locator('.loss-figures').innerText();
 
-      // The map can be coloured by each generating factor, on a value ramp.
-      await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 120_000 });
-      await page.getByLabel('Colour by').selectOption('factor');
-      const factors = await page.getByLabel('Factor', { exact: true }).locator('option').allInnerTexts();
-      assert(sameNames(factors, ['x', 'y', 'scale', 'rotation']), `factor choices read ${JSON.stringify(factors)}`);
-      await page.getByLabel('Factor', { exact: true }).selectOption('scale');
-      await page.getByRole('img', { name: /Generating factor, from/ }).waitFor();
-      await page.getByLabel('Colour by').selectOption('label');
+  await loadFiles(page, [corruptIdx()]);
+  const inline = page.locator('.data-panel').getByRole('alert');
+  await inline.filter({ hasText: 'corrupt-images-idx3-ubyte: is not an IDX file' }).waitFor();
+  await page.locator('.notices').getByRole('alert').filter({ hasText: 'corrupt-images-idx3-ubyte' }).waitFor();
+  assert(/^MNIST digits/.test(await page.locator('.dataset-line').innerText()), 'the dataset line no longer names the digits');
+  assert((await page.getByLabel('Dataset', { exact: true }).inputValue()) === 'mnist', 'the Dataset choice moved away from the digits');
+  assert((await globalStep(page)) === stepBefore, 'the failed load changed the training progress');
+  assert((await page.locator('.loss-figures').innerText()) === lossBefore, 'the failed load changed the loss history');
 
-      await page.getByLabel('Dataset', { exact: true }).selectOption('mnist');
-      await page.locator('.dataset-line', { hasText: /^MNIST digits · / }).waitFor();
-    },
-  },
-];
+  await loadFiles(page, [csvFile(), cifarBatch()]);
+  await inline.filter({ hasText: /cannot be combined.*bars-and-bands\.csv.*data_batch_1\.bin|cannot be combined.*data_batch_1\.bin.*bars-and-bands\.csv/ }).waitFor();
+  assert((await globalStep(page)) === stepBefore, 'the refused mix changed the training progress');
+
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.waitForFunction((at) => {
+    const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
+    return match && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) > at + 2;
+  }, stepBefore, { timeout: 60_000 });
+});
+
+test('the generated Shapes set can be picked and the built-in digits picked back', async ({ ctx }) => {
+  const page = await openApp(ctx);
+  await page.getByLabel('Dataset', { exact: true }).selectOption('shapes');
+  await page.locator('.dataset-line', { hasText: /^Shapes · 10,000 images/ }).waitFor();
+  await trainEnabled(page).waitFor();
+  const legend = await legendNames(page);
+  assert(sameNames(legend, ['circle', 'square', 'triangle', 'star', 'cross']), `legend reads ${JSON.stringify(legend)}`);
+
+  // The map can be coloured by each generating factor, on a value ramp.
+  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 120_000 });
+  await page.getByLabel('Colour by').selectOption('factor');
+  const factors = await page.getByLabel('Factor', { exact: true }).locator('option').allInnerTexts();
+  assert(sameNames(factors, ['x', 'y', 'scale', 'rotation']), `factor choices read ${JSON.stringify(factors)}`);
+  await page.getByLabel('Factor', { exact: true }).selectOption('scale');
+  await page.getByRole('img', { name: /Generating factor, from/ }).waitFor();
+  await page.getByLabel('Colour by').selectOption('label');
+
+  await page.getByLabel('Dataset', { exact: true }).selectOption('mnist');
+  await page.locator('.dataset-line', { hasText: /^MNIST digits · / }).waitFor();
+});

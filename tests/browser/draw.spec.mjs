@@ -2,6 +2,7 @@
 // by Unicode group) trains and decodes in colour; and a drawing on the pad is encoded by the
 // worker's model, its reconstruction shown beside the pad and the probe moved to its code.
 
+import { test } from './fixtures.mjs';
 import { assert, globalStep, openApp, waitForMap } from './appHelpers.mjs';
 
 const EMOJI_SUMMARY = /([\d,]+) images of 32×32 colour emoji in (\d+) classes/;
@@ -69,76 +70,69 @@ function probeTransform(page) {
   return page.getByRole('slider', { name: 'Latent probe' }).evaluate((probe) => probe.style.transform);
 }
 
-export const tests = [
-  {
-    name: 'the emoji set is drawn from the colour emoji font, labelled by group, and decodes in colour',
-    async run(ctx) {
-      const page = await openApp(ctx, '#backend=wasm');
-      await page.getByLabel('Dataset', { exact: true }).selectOption('emoji');
-      const summary = page.locator('.data-result').filter({ hasText: EMOJI_SUMMARY });
-      await summary.waitFor({ timeout: 120_000 });
-      const [, imagesText, classesText] = EMOJI_SUMMARY.exec(await summary.innerText());
-      const images = Number(imagesText.replaceAll(',', ''));
-      const classes = Number(classesText);
-      assert(classes >= 5, `the emoji set has ${classes} classes; expected at least 5 Unicode groups`);
-      assert(images >= 1000, `the emoji set has only ${images} images`);
-      const line = await page.locator('.dataset-line').innerText();
-      assert(line.includes('32×32 colour') && line.includes(`${imagesText} images`), `the dataset line reads "${line}"`);
+test('the emoji set is drawn from the colour emoji font, labelled by group, and decodes in colour', async ({ ctx }) => {
+  const page = await openApp(ctx, '#backend=wasm');
+  await page.getByLabel('Dataset', { exact: true }).selectOption('emoji');
+  const summary = page.locator('.data-result').filter({ hasText: EMOJI_SUMMARY });
+  await summary.waitFor({ timeout: 120_000 });
+  const [, imagesText, classesText] = EMOJI_SUMMARY.exec(await summary.innerText());
+  const images = Number(imagesText.replaceAll(',', ''));
+  const classes = Number(classesText);
+  assert(classes >= 5, `the emoji set has ${classes} classes; expected at least 5 Unicode groups`);
+  assert(images >= 1000, `the emoji set has only ${images} images`);
+  const line = await page.locator('.dataset-line').innerText();
+  assert(line.includes('32×32 colour') && line.includes(`${imagesText} images`), `the dataset line reads "${line}"`);
 
-      await trainButtonReady(page);
-      await trainSteps(page, 80);
-      await waitForMap(page);
-      await probeIntoTheCloud(page);
-      const legend = await page.locator('.map-column').innerText();
-      for (const group of ['Smileys & emotion', 'Animals & nature', 'Food & drink', 'Flags']) {
-        assert(legend.includes(group), `the map legend does not name the group "${group}"`);
-      }
-      const decoded = await canvasStats(page, 'Decoded image');
-      assert(decoded.lit > decoded.pixels * 0.5, `the decoded image is mostly dark (${decoded.lit} of ${decoded.pixels} pixels lit)`);
-      assert(
-        decoded.meanChannelGap > 6 && decoded.coloured > decoded.pixels * 0.02,
-        `the decoded image is gray: mean channel gap ${decoded.meanChannelGap.toFixed(1)}, ${decoded.coloured} coloured pixels`,
-      );
-    },
-  },
-  {
-    name: 'a stroke on the drawing pad is encoded: its reconstruction shows beside the pad and the probe moves to its code',
-    async run(ctx) {
-      const page = await openApp(ctx, '#backend=wasm');
-      await trainSteps(page, 60);
-      await waitForMap(page);
-      const before = await probeTransform(page);
-      const stepBefore = await globalStep(page);
-      const blank = await canvasStats(page, 'Reconstruction of the drawing');
-      assert(blank.lit === 0, 'the reconstruction beside the pad is drawn before anything was drawn');
+  await trainButtonReady(page);
+  await trainSteps(page, 80);
+  await waitForMap(page);
+  await probeIntoTheCloud(page);
+  const legend = await page.locator('.map-column').innerText();
+  for (const group of ['Smileys & emotion', 'Animals & nature', 'Food & drink', 'Flags']) {
+    assert(legend.includes(group), `the map legend does not name the group "${group}"`);
+  }
+  const decoded = await canvasStats(page, 'Decoded image');
+  assert(decoded.lit > decoded.pixels * 0.5, `the decoded image is mostly dark (${decoded.lit} of ${decoded.pixels} pixels lit)`);
+  assert(
+    decoded.meanChannelGap > 6 && decoded.coloured > decoded.pixels * 0.02,
+    `the decoded image is gray: mean channel gap ${decoded.meanChannelGap.toFixed(1)}, ${decoded.coloured} coloured pixels`,
+  );
+});
 
-      const pad = page.getByLabel('Drawing pad', { exact: true });
-      await pad.scrollIntoViewIfNeeded();
-      const box = await pad.boundingBox();
-      // A "7": a bar across the top, then a stroke down to the bottom left.
-      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.25);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.25, { steps: 8 });
-      await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.8, { steps: 12 });
-      await page.mouse.up();
+test('a stroke on the drawing pad is encoded: its reconstruction shows beside the pad and the probe moves to its code', async ({ ctx }) => {
+  const page = await openApp(ctx, '#backend=wasm');
+  await trainSteps(page, 60);
+  await waitForMap(page);
+  const before = await probeTransform(page);
+  const stepBefore = await globalStep(page);
+  const blank = await canvasStats(page, 'Reconstruction of the drawing');
+  assert(blank.lit === 0, 'the reconstruction beside the pad is drawn before anything was drawn');
 
-      const ink = await canvasStats(page, 'Drawing pad');
-      assert(ink.lit > 500, `the stroke left only ${ink.lit} lit pixels on the pad`);
-      await page.waitForFunction(() => {
-        const canvas = document.querySelector('canvas[aria-label="Reconstruction of the drawing"]');
-        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-        for (let i = 0; i < data.length; i += 4) if (data[i] > 40) return true;
-        return false;
-      }, null, { timeout: 30_000 });
-      const reconstruction = await canvasStats(page, 'Reconstruction of the drawing');
-      assert(reconstruction.lit > 50, `the reconstruction beside the pad is nearly black (${reconstruction.lit} lit pixels)`);
-      await page.waitForFunction((old) => document.querySelector('[aria-label="Latent probe"]')?.style.transform !== old, before, { timeout: 30_000 });
-      assert(await page.getByText(/the probe on the map marks the drawing/i).isVisible(), 'the pad does not say the probe marks the drawing');
+  const pad = page.getByLabel('Drawing pad', { exact: true });
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  // A "7": a bar across the top, then a stroke down to the bottom left.
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.25);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.25, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.8, { steps: 12 });
+  await page.mouse.up();
 
-      await page.getByRole('button', { name: 'Clear', exact: true }).click();
-      const cleared = await canvasStats(page, 'Drawing pad');
-      assert(cleared.lit === 0, `Clear left ${cleared.lit} lit pixels on the pad`);
-      assert((await globalStep(page)) === stepBefore, 'drawing on the pad changed the paused training progress');
-    },
-  },
-];
+  const ink = await canvasStats(page, 'Drawing pad');
+  assert(ink.lit > 500, `the stroke left only ${ink.lit} lit pixels on the pad`);
+  await page.waitForFunction(() => {
+    const canvas = document.querySelector('canvas[aria-label="Reconstruction of the drawing"]');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < data.length; i += 4) if (data[i] > 40) return true;
+    return false;
+  }, null, { timeout: 30_000 });
+  const reconstruction = await canvasStats(page, 'Reconstruction of the drawing');
+  assert(reconstruction.lit > 50, `the reconstruction beside the pad is nearly black (${reconstruction.lit} lit pixels)`);
+  await page.waitForFunction((old) => document.querySelector('[aria-label="Latent probe"]')?.style.transform !== old, before, { timeout: 30_000 });
+  assert(await page.getByText(/the probe on the map marks the drawing/i).isVisible(), 'the pad does not say the probe marks the drawing');
+
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  const cleared = await canvasStats(page, 'Drawing pad');
+  assert(cleared.lit === 0, `Clear left ${cleared.lit} lit pixels on the pad`);
+  assert((await globalStep(page)) === stepBefore, 'drawing on the pad changed the paused training progress');
+});

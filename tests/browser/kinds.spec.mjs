@@ -2,6 +2,7 @@
 // decodes; a kind whose kernels a backend lacks moves to another with a notice; two kinds can be
 // compared side by side.
 
+import { test } from './fixtures.mjs';
 import { BACKEND_LINE, assert, decodedChecksum, globalStep, openApp } from './appHelpers.mjs';
 
 const KINDS = ['basic', 'convolutional', 'denoising', 'sparse', 'variational', 'contractive'];
@@ -15,9 +16,8 @@ async function dragAcrossMap(page, index = 0) {
   await page.waitForTimeout(150);
 }
 
-const kindTests = KINDS.map((kind) => ({
-  name: `${kind}: a few steps on WebGL, the map fills, the loss terms are numbers, the probe decodes`,
-  async run(ctx) {
+for (const kind of KINDS) {
+  test(`${kind}: a few steps on WebGL, the map fills, the loss terms are numbers, the probe decodes`, async ({ ctx }) => {
     const page = await openApp(ctx, `#kind=${kind}&backend=webgl&epochs=1`, { timeout: 180_000 });
     // Train until three steps are done, then pause: one map refresh instead of one per step.
     await page.getByRole('button', { name: 'Train' }).click();
@@ -36,45 +36,37 @@ const kindTests = KINDS.map((kind) => ({
     const before = await decodedChecksum(page);
     await dragAcrossMap(page);
     assert((await decodedChecksum(page)) !== before, `dragging the probe did not change the ${kind} model's decoded image`);
-  },
-}));
+  });
+}
 
-export const tests = [
-  ...kindTests,
-  {
-    name: 'convolutional training on WebAssembly (no Conv2DBackpropFilter there) moves to another backend with a notice and goes on',
-    async run(ctx) {
-      const page = await openApp(ctx, '#kind=convolutional&backend=wasm&epochs=1', { timeout: 180_000 });
-      await page.getByRole('button', { name: 'Step' }).click();
-      await page.locator('.notice', { hasText: /training moved to (webgl|webgpu|cpu)/ }).waitFor({ timeout: 120_000 });
-      const line = await page.getByRole('status').filter({ hasText: BACKEND_LINE }).innerText();
-      assert(!line.startsWith('Backend: wasm'), `still on wasm after the fallback: "${line}"`);
-      await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('.progress-head')?.textContent ?? ''), null, { timeout: 120_000 });
-      const total = await page.locator('.terms tr.total td').first().innerText();
-      assert(Number.isFinite(Number(total)), `after the fallback the total loss reads "${total}"`);
-    },
-  },
-  {
-    name: 'compare: two kinds train side by side on the same data, each with its own map, and closing returns to one model',
-    async run(ctx) {
-      const page = await openApp(ctx, '#backend=wasm&epochs=2');
-      await page.getByRole('button', { name: 'Compare two kinds' }).click();
-      await page.getByLabel('Model B kind').selectOption('variational');
-      await page.getByRole('img', { name: 'Latent map' }).nth(1).waitFor();
-      await page.locator('.compare-column', { hasText: 'B: Variational' }).waitFor({ timeout: 60_000 });
-      await page.getByRole('button', { name: 'Train both' }).click();
-      // Both run their two epochs to the end; the last map of each is drawn when it is done.
-      await page.waitForFunction(
-        () => [...document.querySelectorAll('.compare-column .status')].filter((status) => status.textContent === 'Done').length === 2,
-        null,
-        { timeout: 240_000 },
-      );
-      await page.waitForTimeout(500);
-      const knn = await page.locator('output[aria-labelledby="knn-label"]').evaluateAll((outputs) => outputs.map((o) => Number(o.dataset.value)));
-      assert(knn.length === 2 && knn.every((value) => value > 0.2), `the two maps' kNN accuracies are ${knn}`);
-      await page.getByRole('button', { name: 'Pause both' }).click();
-      await page.getByRole('button', { name: 'Back to one model' }).click();
-      assert((await page.getByRole('img', { name: 'Latent map' }).count()) === 1, 'closing the comparison left two maps');
-    },
-  },
-];
+test('convolutional training on WebAssembly (no Conv2DBackpropFilter there) moves to another backend with a notice and goes on', async ({ ctx }) => {
+  const page = await openApp(ctx, '#kind=convolutional&backend=wasm&epochs=1', { timeout: 180_000 });
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.locator('.notice', { hasText: /training moved to (webgl|webgpu|cpu)/ }).waitFor({ timeout: 120_000 });
+  const line = await page.getByRole('status').filter({ hasText: BACKEND_LINE }).innerText();
+  assert(!line.startsWith('Backend: wasm'), `still on wasm after the fallback: "${line}"`);
+  await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('.progress-head')?.textContent ?? ''), null, { timeout: 120_000 });
+  const total = await page.locator('.terms tr.total td').first().innerText();
+  assert(Number.isFinite(Number(total)), `after the fallback the total loss reads "${total}"`);
+});
+
+test('compare: two kinds train side by side on the same data, each with its own map, and closing returns to one model', async ({ ctx }) => {
+  const page = await openApp(ctx, '#backend=wasm&epochs=2');
+  await page.getByRole('button', { name: 'Compare two kinds' }).click();
+  await page.getByLabel('Model B kind').selectOption('variational');
+  await page.getByRole('img', { name: 'Latent map' }).nth(1).waitFor();
+  await page.locator('.compare-column', { hasText: 'B: Variational' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Train both' }).click();
+  // Both run their two epochs to the end; the last map of each is drawn when it is done.
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('.compare-column .status')].filter((status) => status.textContent === 'Done').length === 2,
+    null,
+    { timeout: 240_000 },
+  );
+  await page.waitForTimeout(500);
+  const knn = await page.locator('output[aria-labelledby="knn-label"]').evaluateAll((outputs) => outputs.map((o) => Number(o.dataset.value)));
+  assert(knn.length === 2 && knn.every((value) => value > 0.2), `the two maps' kNN accuracies are ${knn}`);
+  await page.getByRole('button', { name: 'Pause both' }).click();
+  await page.getByRole('button', { name: 'Back to one model' }).click();
+  assert((await page.getByRole('img', { name: 'Latent map' }).count()) === 1, 'closing the comparison left two maps');
+});

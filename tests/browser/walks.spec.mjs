@@ -3,6 +3,7 @@
 // strip starts at the image decoded at A, and a latent slider moves the probe and the image.
 // Training is paused before each check, so what changes comes from the walk, not from new weights.
 
+import { test } from './fixtures.mjs';
 import { assert, decodedChecksum, openApp, trainThenPause } from './appHelpers.mjs';
 
 /** The decoded image as 28 x 28 grey values, read at the centre of each enlarged pixel. */
@@ -86,138 +87,125 @@ async function waitForMosaic(page, { size, after = 0 }) {
   return mosaicSummary(page);
 }
 
-export const tests = [
-  {
-    name: 'an 8-D model on a PCA map: dragging the probe decodes new pixels',
-    async run(ctx) {
-      const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
-      await trainThenPause(page);
-      await page.locator('.axis-title', { hasText: 'PC 1' }).waitFor();
-      const before = await decodedChecksum(page);
-      await dragOnMap(page, [0.3, 0.35], [0.7, 0.6]);
-      assert((await decodedChecksum(page)) !== before, 'the decoded image did not change when the probe was dragged');
-    },
-  },
-  {
-    name: 'an 8-D model on a UMAP map: dragging the probe decodes new pixels',
-    async run(ctx) {
-      const page = await openApp(ctx, '#latent=8&backend=wasm&projection=umap');
-      await trainThenPause(page);
-      // Until UMAP finishes, PCA stands in; wait for the UMAP map and for any refit to end.
-      await page.locator('.axis-title', { hasText: 'UMAP 1' }).waitFor({ timeout: 150_000 });
-      await page.locator('.projection-activity').waitFor({ state: 'detached', timeout: 150_000 });
-      await page.waitForTimeout(600);
-      const before = await decodedChecksum(page);
-      const probeBefore = await probeTransform(page);
-      await dragOnMap(page, [0.35, 0.3], [0.65, 0.7]);
-      assert((await probeTransform(page)) !== probeBefore, 'the probe did not move on the UMAP map');
-      assert((await decodedChecksum(page)) !== before, 'the decoded image did not change when the probe was dragged');
-    },
-  },
-  {
-    name: 'the manifold grid draws N x N different images, follows the zoom and the grid size, and rests when idle',
-    async run(ctx) {
-      const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
-      await page.getByRole('tab', { name: 'Grid' }).click();
-      await trainThenPause(page);
-      const first = await waitForMosaic(page, { size: 8 });
-      assert(first.fits, 'the mosaic is not exactly 8 tiles wide');
-      assert(first.distinct >= 58, `only ${first.distinct} of 64 tiles differ from one another`);
-      assert(first.mean > 8 && first.spread > 25, `the mosaic looks blank (mean ${first.mean}, spread ${first.spread})`);
+test('an 8-D model on a PCA map: dragging the probe decodes new pixels', async ({ ctx }) => {
+  const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
+  await trainThenPause(page);
+  await page.locator('.axis-title', { hasText: 'PC 1' }).waitFor();
+  const before = await decodedChecksum(page);
+  await dragOnMap(page, [0.3, 0.35], [0.7, 0.6]);
+  assert((await decodedChecksum(page)) !== before, 'the decoded image did not change when the probe was dragged');
+});
 
-      // Nothing changes while paused, so the throttled redraw must stay idle.
-      await page.waitForTimeout(1500);
-      const idle = await mosaicSummary(page);
-      assert(idle.draws === first.draws, `the grid redrew ${idle.draws - first.draws} times with nothing changed`);
+test('an 8-D model on a UMAP map: dragging the probe decodes new pixels', async ({ ctx }) => {
+  const page = await openApp(ctx, '#latent=8&backend=wasm&projection=umap');
+  await trainThenPause(page);
+  // Until UMAP finishes, PCA stands in; wait for the UMAP map and for any refit to end.
+  await page.locator('.axis-title', { hasText: 'UMAP 1' }).waitFor({ timeout: 150_000 });
+  await page.locator('.projection-activity').waitFor({ state: 'detached', timeout: 150_000 });
+  await page.waitForTimeout(600);
+  const before = await decodedChecksum(page);
+  const probeBefore = await probeTransform(page);
+  await dragOnMap(page, [0.35, 0.3], [0.65, 0.7]);
+  assert((await probeTransform(page)) !== probeBefore, 'the probe did not move on the UMAP map');
+  assert((await decodedChecksum(page)) !== before, 'the decoded image did not change when the probe was dragged');
+});
 
-      await page.getByRole('button', { name: 'Zoom in' }).click();
-      const zoomed = await waitForMosaic(page, { size: 8, after: idle.draws });
-      assert(zoomed.key !== idle.key, 'zooming the map did not change the grid');
-      assert(zoomed.distinct >= 58, `after zooming only ${zoomed.distinct} of 64 tiles differ`);
+test('the manifold grid draws N x N different images, follows the zoom and the grid size, and rests when idle', async ({ ctx }) => {
+  const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
+  await page.getByRole('tab', { name: 'Grid' }).click();
+  await trainThenPause(page);
+  const first = await waitForMosaic(page, { size: 8 });
+  assert(first.fits, 'the mosaic is not exactly 8 tiles wide');
+  assert(first.distinct >= 58, `only ${first.distinct} of 64 tiles differ from one another`);
+  assert(first.mean > 8 && first.spread > 25, `the mosaic looks blank (mean ${first.mean}, spread ${first.spread})`);
 
-      await page.getByLabel('Grid size').selectOption('12');
-      const larger = await waitForMosaic(page, { size: 12, after: zoomed.draws });
-      assert(larger.fits, 'the mosaic is not exactly 12 tiles wide');
-      assert(larger.distinct >= 130, `only ${larger.distinct} of 144 tiles differ from one another`);
-    },
-  },
-  {
-    name: 'interpolation from A to B shows the chosen number of images and starts at the image decoded at A',
-    async run(ctx) {
-      const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
-      await trainThenPause(page);
-      await page.getByRole('tab', { name: 'Interpolate' }).click();
+  // Nothing changes while paused, so the throttled redraw must stay idle.
+  await page.waitForTimeout(1500);
+  const idle = await mosaicSummary(page);
+  assert(idle.draws === first.draws, `the grid redrew ${idle.draws - first.draws} times with nothing changed`);
 
-      await dragOnMap(page, [0.3, 0.3], [0.35, 0.4]);
-      const atA = await decodedGrey(page);
-      await page.getByRole('button', { name: 'Set A from probe' }).click();
-      await dragOnMap(page, [0.7, 0.7], [0.65, 0.6]);
-      await page.getByRole('button', { name: 'Set B from probe' }).click();
-      await page.getByRole('img', { name: 'End A', exact: true }).waitFor();
-      await page.getByRole('img', { name: 'End B', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  const zoomed = await waitForMosaic(page, { size: 8, after: idle.draws });
+  assert(zoomed.key !== idle.key, 'zooming the map did not change the grid');
+  assert(zoomed.distinct >= 58, `after zooming only ${zoomed.distinct} of 64 tiles differ`);
 
-      for (const steps of [5, 12]) {
-        await page.getByLabel('Steps').selectOption(String(steps));
-        await page.waitForFunction(
-          (wanted) => {
-            const canvas = document.querySelector('canvas[aria-label="Interpolation"]');
-            return canvas && Number(canvas.dataset.steps) === wanted && Number(canvas.width) > 0 && Number(canvas.dataset.draws ?? '0') > 0;
-          },
-          steps,
-        );
-        await page.waitForTimeout(200);
-        const strip = await page.getByRole('img', { name: 'Interpolation' }).evaluate((canvas) => {
-          const count = Number(canvas.dataset.steps);
-          const tile = Number(canvas.dataset.tile);
-          const gap = Number(canvas.dataset.gap);
-          const context = canvas.getContext('2d');
-          const tiles = [];
-          for (let i = 0; i < count; i++) {
-            const grey = [];
-            const cell = tile / 28;
-            for (let row = 0; row < 28; row++) {
-              for (let column = 0; column < 28; column++) {
-                const x = i * (tile + gap) + Math.floor((column + 0.5) * cell);
-                grey.push(context.getImageData(x, Math.floor((row + 0.5) * cell), 1, 1).data[0]);
-              }
-            }
-            tiles.push(grey);
+  await page.getByLabel('Grid size').selectOption('12');
+  const larger = await waitForMosaic(page, { size: 12, after: zoomed.draws });
+  assert(larger.fits, 'the mosaic is not exactly 12 tiles wide');
+  assert(larger.distinct >= 130, `only ${larger.distinct} of 144 tiles differ from one another`);
+});
+
+test('interpolation from A to B shows the chosen number of images and starts at the image decoded at A', async ({ ctx }) => {
+  const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
+  await trainThenPause(page);
+  await page.getByRole('tab', { name: 'Interpolate' }).click();
+
+  await dragOnMap(page, [0.3, 0.3], [0.35, 0.4]);
+  const atA = await decodedGrey(page);
+  await page.getByRole('button', { name: 'Set A from probe' }).click();
+  await dragOnMap(page, [0.7, 0.7], [0.65, 0.6]);
+  await page.getByRole('button', { name: 'Set B from probe' }).click();
+  await page.getByRole('img', { name: 'End A', exact: true }).waitFor();
+  await page.getByRole('img', { name: 'End B', exact: true }).waitFor();
+
+  for (const steps of [5, 12]) {
+    await page.getByLabel('Steps').selectOption(String(steps));
+    await page.waitForFunction(
+      (wanted) => {
+        const canvas = document.querySelector('canvas[aria-label="Interpolation"]');
+        return canvas && Number(canvas.dataset.steps) === wanted && Number(canvas.width) > 0 && Number(canvas.dataset.draws ?? '0') > 0;
+      },
+      steps,
+    );
+    await page.waitForTimeout(200);
+    const strip = await page.getByRole('img', { name: 'Interpolation' }).evaluate((canvas) => {
+      const count = Number(canvas.dataset.steps);
+      const tile = Number(canvas.dataset.tile);
+      const gap = Number(canvas.dataset.gap);
+      const context = canvas.getContext('2d');
+      const tiles = [];
+      for (let i = 0; i < count; i++) {
+        const grey = [];
+        const cell = tile / 28;
+        for (let row = 0; row < 28; row++) {
+          for (let column = 0; column < 28; column++) {
+            const x = i * (tile + gap) + Math.floor((column + 0.5) * cell);
+            grey.push(context.getImageData(x, Math.floor((row + 0.5) * cell), 1, 1).data[0]);
           }
-          return { count, fits: canvas.width === count * tile + (count - 1) * gap, tiles };
-        });
-        assert(strip.count === steps && strip.fits, `the strip holds ${strip.count} tiles, not ${steps}`);
-        const inked = strip.tiles.filter((grey) => grey.some((value) => value > 40)).length;
-        assert(inked === steps, `${inked} of ${steps} strip images have any ink`);
-        const worst = Math.max(...strip.tiles[0].map((value, i) => Math.abs(value - atA[i])));
-        assert(worst <= 2, `the first strip image differs from the image decoded at A by up to ${worst} grey levels`);
-        const last = strip.tiles[steps - 1];
-        assert(last.some((value, i) => Math.abs(value - atA[i]) > 30), 'the strip ends where it starts: A and B look the same');
+        }
+        tiles.push(grey);
       }
-    },
-  },
-  {
-    name: 'moving slider z1 moves the probe and changes the decoded image',
-    async run(ctx) {
-      const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
-      await trainThenPause(page);
-      await page.getByRole('tab', { name: 'Sliders' }).click();
-      const panel = page.getByRole('tabpanel', { name: 'Sliders' });
-      await panel.getByRole('slider', { name: 'z8', exact: true }).waitFor();
-      const count = await panel.getByRole('slider').count();
-      assert(count === 8, `${count} sliders for an 8-D code`);
+      return { count, fits: canvas.width === count * tile + (count - 1) * gap, tiles };
+    });
+    assert(strip.count === steps && strip.fits, `the strip holds ${strip.count} tiles, not ${steps}`);
+    const inked = strip.tiles.filter((grey) => grey.some((value) => value > 40)).length;
+    assert(inked === steps, `${inked} of ${steps} strip images have any ink`);
+    const worst = Math.max(...strip.tiles[0].map((value, i) => Math.abs(value - atA[i])));
+    assert(worst <= 2, `the first strip image differs from the image decoded at A by up to ${worst} grey levels`);
+    const last = strip.tiles[steps - 1];
+    assert(last.some((value, i) => Math.abs(value - atA[i]) > 30), 'the strip ends where it starts: A and B look the same');
+  }
+});
 
-      const slider = panel.getByRole('slider', { name: 'z1', exact: true });
-      const valueBefore = Number(await slider.inputValue());
-      const probeBefore = await probeTransform(page);
-      const imageBefore = await decodedChecksum(page);
-      await slider.focus();
-      const middle = (Number(await slider.getAttribute('min')) + Number(await slider.getAttribute('max'))) / 2;
-      const key = valueBefore > middle ? 'Home' : 'End';
-      await page.keyboard.press(key);
-      await page.waitForTimeout(200);
-      assert(Number(await slider.inputValue()) !== valueBefore, 'slider z1 did not move');
-      assert((await probeTransform(page)) !== probeBefore, 'moving z1 did not move the probe on the map');
-      assert((await decodedChecksum(page)) !== imageBefore, 'moving z1 did not change the decoded image');
-    },
-  },
-];
+test('moving slider z1 moves the probe and changes the decoded image', async ({ ctx }) => {
+  const page = await openApp(ctx, '#latent=8&backend=wasm&projection=pca');
+  await trainThenPause(page);
+  await page.getByRole('tab', { name: 'Sliders' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Sliders' });
+  await panel.getByRole('slider', { name: 'z8', exact: true }).waitFor();
+  const count = await panel.getByRole('slider').count();
+  assert(count === 8, `${count} sliders for an 8-D code`);
+
+  const slider = panel.getByRole('slider', { name: 'z1', exact: true });
+  const valueBefore = Number(await slider.inputValue());
+  const probeBefore = await probeTransform(page);
+  const imageBefore = await decodedChecksum(page);
+  await slider.focus();
+  const middle = (Number(await slider.getAttribute('min')) + Number(await slider.getAttribute('max'))) / 2;
+  const key = valueBefore > middle ? 'Home' : 'End';
+  await page.keyboard.press(key);
+  await page.waitForTimeout(200);
+  assert(Number(await slider.inputValue()) !== valueBefore, 'slider z1 did not move');
+  assert((await probeTransform(page)) !== probeBefore, 'moving z1 did not move the probe on the map');
+  assert((await decodedChecksum(page)) !== imageBefore, 'moving z1 did not change the decoded image');
+});

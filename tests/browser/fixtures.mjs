@@ -1,0 +1,68 @@
+// The browser tests' fixtures for @playwright/test: one preview server of the built app per test
+// worker, and a `ctx` per test whose pages are watched, so that a console error, an uncaught
+// exception, a crash or a request off the app's origin fails the test that caused it.
+//
+// Spec files: `import { test, expect } from './fixtures.mjs'`, then
+// `test('a sentence', async ({ ctx }) => { const page = await ctx.newPage(); ... })`.
+// ctx is { browser, baseUrl, newPage(options?), watchOf(page) }:
+//   newPage({ allowProblems, contextOptions }) opens a page in a fresh browser context;
+//   allowProblems: true keeps that page's problems from failing the test (fault-injection tests).
+import { test as base, expect } from '@playwright/test';
+import { startPreviewServer, watchPage } from './harness.mjs';
+
+/** Actions and waits give up after this long: slow machines train in the page. */
+const PAGE_TIMEOUT_MS = 60_000;
+
+export const test = base.extend({
+  // Worker-scoped: the built app (DIST_DIR, default dist/) served once for all of a worker's tests.
+  baseUrl: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const server = await startPreviewServer({ root: process.env.DIST_DIR });
+      await use(server.url);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  ctx: async ({ browser, baseUrl }, use, testInfo) => {
+    const opened = [];
+    const watches = new Map();
+    const ctx = {
+      browser,
+      baseUrl,
+      async newPage({ allowProblems = false, contextOptions = {} } = {}) {
+        const context = await browser.newContext(contextOptions);
+        const page = await context.newPage();
+        page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+        page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+        const watch = watchPage(page, baseUrl);
+        watches.set(page, watch);
+        opened.push({ context, page, watch, allowProblems });
+        return page;
+      },
+      watchOf(page) {
+        const watch = watches.get(page);
+        if (!watch) throw new Error('watchOf: this page was not opened with ctx.newPage()');
+        return watch;
+      },
+    };
+    await use(ctx);
+    try {
+      if (testInfo.status !== testInfo.expectedStatus) {
+        // The pages are our own contexts', so Playwright's screenshot option does not see them.
+        for (const [index, { page }] of opened.entries()) {
+          const shot = await page.screenshot({ timeout: 10_000 }).catch(() => null);
+          if (shot) await testInfo.attach(`page-${index}`, { body: shot, contentType: 'image/png' });
+        }
+      } else {
+        const problems = opened.filter(({ allowProblems }) => !allowProblems).flatMap(({ watch }) => watch.problems());
+        expect(problems, 'the pages reported problems').toEqual([]);
+      }
+    } finally {
+      await Promise.all(opened.map(({ context }) => context.close().catch(() => {})));
+    }
+  },
+});
+
+export { expect };
