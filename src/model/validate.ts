@@ -111,12 +111,12 @@ const LOSS_LABELS: Record<ReconstructionLoss, string> = {
 };
 
 const KIND_LABELS: Record<AutoencoderKind, string> = {
-  basic: 'basic',
-  convolutional: 'convolutional',
-  denoising: 'denoising',
-  sparse: 'sparse',
-  variational: 'variational (VAE)',
-  contractive: 'contractive',
+  basic: 'Basic',
+  convolutional: 'Convolutional',
+  denoising: 'Denoising',
+  sparse: 'Sparse',
+  variational: 'Variational',
+  contractive: 'Contractive',
 };
 const BODY_LABELS: Record<Body, string> = {
   dense: 'dense',

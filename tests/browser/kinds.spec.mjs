@@ -53,7 +53,7 @@ test('convolutional training on WebAssembly (no Conv2DBackpropFilter there) move
 test('compare: two kinds train side by side on the same data, each with its own map, and closing returns to one model', async ({ ctx }) => {
   const page = await openApp(ctx, '#backend=wasm&epochs=2');
   await page.getByRole('button', { name: 'Compare two kinds' }).click();
-  await page.getByLabel('Model B kind').selectOption('variational');
+  await page.getByLabel('Model B kind').selectOption({ label: 'Variational' });
   await page.getByRole('img', { name: 'Latent map' }).nth(1).waitFor();
   await page.locator('.compare-column', { hasText: 'B: Variational' }).waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Train both' }).click();
