@@ -9,7 +9,7 @@ import type { ColourMode } from '../viz/pointColouring';
 import { MapBuilder, type MapUpdate } from './mapBuilder';
 import { validateConfig, DEFAULT_RAW_SETTINGS, type AnySettingField, type RawSettings } from '../model/validate';
 import type { ExperimentConfig } from '../model/spec';
-import { TrainingClient, type EncodedImages } from '../train/client';
+import { TrainingClient, type EncodedImages, type ModelSnapshot } from '../train/client';
 import type { BackendName, WorkerEvent } from '../train/protocol';
 import { createStore, type Store } from './store';
 import { initialState, reducer, type Action, type AppState, type ProbeState, type ViewRegion } from './appState';
@@ -264,6 +264,11 @@ export class AppController {
    */
   encodeImages(pixels: Float32Array, count: number): Promise<EncodedImages> {
     return this.client.encodeImages(pixels, count);
+  }
+
+  /** Both networks' current weights and the epoch's training indices, for analyses off the training thread. */
+  snapshotModel(): Promise<ModelSnapshot> {
+    return this.client.snapshotModel();
   }
 
   colourBy(mode: ColourMode, dimension = 0, factor = this.state.colourBy.factor): void {

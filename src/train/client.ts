@@ -4,6 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { DecoderReplica } from '../model/decoderReplica';
 import type { AutoencoderSpec } from '../model/spec';
+import type { NetworkLayout } from '../model/layout';
+import type { TrainerState } from './trainer';
 import { transferablesOf, type WeightSnapshot, type WorkerCommand, type WorkerEvent } from './protocol';
 
 export type EventListener = (event: WorkerEvent) => void;
@@ -12,6 +14,20 @@ export type EventListener = (event: WorkerEvent) => void;
 export interface EncodedImages {
   codes: Float32Array;
   reconstructions: Float32Array;
+}
+
+/** Both networks' weights at one training step, and the indices the current epoch trains on. */
+export interface ModelSnapshot {
+  encoder: WeightSnapshot;
+  decoder: WeightSnapshot;
+  globalStep: number;
+  batchOrder: Int32Array;
+}
+
+/** The training worker's whole state at one step, and the layouts to write it as tfjs model files. */
+export interface ExportedTraining {
+  state: TrainerState;
+  layouts: { encoder: NetworkLayout; decoder: NetworkLayout };
 }
 
 export class TrainingClient {
@@ -26,6 +42,8 @@ export class TrainingClient {
   private nextEncodeId = 1;
   /** `encodeImages` requests waiting for their answer, by id. */
   private readonly pendingEncodes = new Map<number, { resolve: (result: EncodedImages) => void; reject: (error: Error) => void }>();
+  private readonly pendingSnapshots = new Map<number, { resolve: (result: ModelSnapshot) => void; reject: (error: Error) => void }>();
+  private readonly pendingStates = new Map<number, { resolve: (result: ExportedTraining) => void; reject: (error: Error) => void }>();
   /** Increases whenever the decoder's weights change, so views know to decode again. */
   decoderVersion = 0;
 
@@ -59,7 +77,7 @@ export class TrainingClient {
   }
 
   send(command: WorkerCommand): void {
-    if (command.type === 'configure') this.prepareReplica(command.config.spec);
+    if (command.type === 'configure' || command.type === 'restore') this.prepareReplica(command.config.spec);
     if (this.worker) {
       this.worker.postMessage(command, transferablesOf(command));
     } else if (this.inPageSession) {
@@ -90,6 +108,20 @@ export class TrainingClient {
       this.pendingEncodes.delete(event.id);
       if (event.error !== undefined) pending?.reject(new Error(event.error));
       else pending?.resolve({ codes: event.codes, reconstructions: event.reconstructions });
+      return;
+    }
+    if (event.type === 'model-snapshot') {
+      const pending = this.pendingSnapshots.get(event.id);
+      this.pendingSnapshots.delete(event.id);
+      if (event.error !== undefined) pending?.reject(new Error(event.error));
+      else pending?.resolve({ encoder: event.encoder, decoder: event.decoder, globalStep: event.globalStep, batchOrder: event.batchOrder });
+      return;
+    }
+    if (event.type === 'trainer-state') {
+      const pending = this.pendingStates.get(event.id);
+      this.pendingStates.delete(event.id);
+      if (event.state && event.layouts) pending?.resolve({ state: event.state, layouts: event.layouts });
+      else pending?.reject(new Error(event.error ?? 'The training state could not be read.'));
       return;
     }
     if (event.type === 'decoder-weights') {
@@ -135,9 +167,31 @@ export class TrainingClient {
     });
   }
 
+  /** The training model's weights (encoder and decoder) now; rejects when there is no model yet. */
+  snapshotModel(): Promise<ModelSnapshot> {
+    const id = this.nextEncodeId++;
+    return new Promise<ModelSnapshot>((resolve, reject) => {
+      this.pendingSnapshots.set(id, { resolve, reject });
+      this.send({ type: 'snapshot-model', id });
+    });
+  }
+
+  /** The whole training state now (weights, Adam moments, step); rejects when there is no model yet. */
+  exportState(): Promise<ExportedTraining> {
+    const id = this.nextEncodeId++;
+    return new Promise<ExportedTraining>((resolve, reject) => {
+      this.pendingStates.set(id, { resolve, reject });
+      this.send({ type: 'export-state', id });
+    });
+  }
+
   private rejectPendingEncodes(message: string): void {
+    for (const pending of this.pendingStates.values()) pending.reject(new Error(message));
+    this.pendingStates.clear();
     for (const pending of this.pendingEncodes.values()) pending.reject(new Error(message));
     this.pendingEncodes.clear();
+    for (const pending of this.pendingSnapshots.values()) pending.reject(new Error(message));
+    this.pendingSnapshots.clear();
   }
 
   dispose(): void {

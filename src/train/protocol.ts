@@ -2,6 +2,8 @@
 // Commands flow in, events flow out; big arrays travel as transferables (see `transferablesOf`).
 import type { ImageShape } from '../data/dataset';
 import type { ExperimentConfig } from '../model/spec';
+import type { NetworkLayout } from '../model/layout';
+import type { TrainerState } from './trainer';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -32,7 +34,13 @@ export type WorkerCommand =
    * Encode and reconstruct images that are not in the dataset (a drawing): `count` images of the
    * model's input shape, pixels 0..1, back to back. Answered by one `encoded-images` with the same id.
    */
-  | { type: 'encode-images'; id: number; pixels: Float32Array; count: number };
+  | { type: 'encode-images'; id: number; pixels: Float32Array; count: number }
+  /** Copy the whole model's weights (encoder and decoder), answered by one `model-snapshot` with the same id. */
+  | { type: 'snapshot-model'; id: number }
+  /** Copy the whole training state (weights, Adam moments, step), answered by one `trainer-state` with the same id. */
+  | { type: 'export-state'; id: number }
+  /** Build the model for `config` and carry on from a saved state instead of the seeded start. */
+  | { type: 'restore'; config: ExperimentConfig; state: TrainerState };
 
 export interface BackendReport {
   name: BackendName;
@@ -101,6 +109,25 @@ export type WorkerEvent =
    * (pixels 0..1) per image, back to back. With `error` set (no model yet, wrong size) both are empty.
    */
   | { type: 'encoded-images'; id: number; codes: Float32Array; reconstructions: Float32Array; error?: string }
+  /**
+   * The answer to `snapshot-model`: both networks' weights at `globalStep`, and `batchOrder`, the
+   * dataset indices the current epoch draws its training batches from (so a page can check what
+   * the model is trained on). With `error` set (no model yet) the snapshots are empty.
+   */
+  | {
+      type: 'model-snapshot';
+      id: number;
+      encoder: WeightSnapshot;
+      decoder: WeightSnapshot;
+      globalStep: number;
+      batchOrder: Int32Array;
+      error?: string;
+    }
+  /**
+   * The answer to `export-state`: everything needed to resume training, and each network's layer
+   * topology for writing it in the tfjs model format. With `error` set (no model yet) state is null.
+   */
+  | { type: 'trainer-state'; id: number; state: TrainerState | null; layouts: { encoder: NetworkLayout; decoder: NetworkLayout } | null; error?: string }
   /** Something failed that the user should read; training state is kept. */
   | { type: 'error'; message: string };
 
@@ -125,7 +152,19 @@ export function transferablesOf(message: WorkerEvent | WorkerCommand): Transfera
       return [message.pixels.buffer];
     case 'encoded-images':
       return [message.codes.buffer, message.reconstructions.buffer];
+    case 'model-snapshot':
+      return [...message.encoder.values, ...message.decoder.values, message.batchOrder].map((v) => v.buffer);
+    case 'trainer-state':
+    case 'restore':
+      return message.state ? trainerStateBuffers(message.state) : [];
     default:
       return [];
   }
+}
+
+function trainerStateBuffers(state: TrainerState): Transferable[] {
+  const { encoder, decoder, optimizer, epochOrder } = state;
+  return [encoder, decoder, optimizer.firstMoments, optimizer.secondMoments]
+    .flatMap((snapshot) => snapshot.values.map((values) => values.buffer))
+    .concat(epochOrder.buffer);
 }

@@ -151,6 +151,17 @@ export class TrainingSession {
       case 'encode-images':
         await this.encodeImages(command);
         return;
+      case 'export-state':
+        this.exportState(command.id);
+        return;
+      case 'restore':
+        await this.stopLoop();
+        this.config = command.config;
+        await this.rebuild(command.state);
+        return;
+      case 'snapshot-model':
+        this.snapshotModel(command.id);
+        return;
       case 'pause':
         return;
     }
@@ -172,6 +183,33 @@ export class TrainingSession {
     }
   }
 
+  /** The whole training state, to save or autosave a session. Always answers. */
+  private exportState(id: number): void {
+    if (!this.trainer) {
+      this.emit({ type: 'trainer-state', id, state: null, layouts: null, error: 'There is no model yet.' });
+      return;
+    }
+    this.emit({ type: 'trainer-state', id, state: this.trainer.exportState(), layouts: this.trainer.networkLayouts() });
+  }
+
+  /** Both networks' weights and the epoch's batch order, for analyses that run elsewhere. Always answers. */
+  private snapshotModel(id: number): void {
+    const empty = { shapes: [], values: [] };
+    if (!this.trainer) {
+      this.emit({ type: 'model-snapshot', id, encoder: empty, decoder: empty, globalStep: 0, batchOrder: new Int32Array(0), error: 'There is no model yet.' });
+      return;
+    }
+    const trainer = this.trainer;
+    this.emit({
+      type: 'model-snapshot',
+      id,
+      encoder: trainer.encoderWeights(),
+      decoder: trainer.decoderWeights(),
+      globalStep: trainer.globalStep,
+      batchOrder: trainer.batchOrder(),
+    });
+  }
+
   private setStatus(status: TrainerStatus): void {
     if (this.status === status) return;
     this.status = status;
@@ -183,8 +221,11 @@ export class TrainingSession {
     if (this.loop) await this.loop;
   }
 
-  /** Build a fresh, seeded model on the best backend (measuring backends once per model shape). */
-  private async rebuild(): Promise<void> {
+  /**
+   * Build a fresh, seeded model on the best backend (measuring backends once per model shape), or,
+   * given a saved state, the same model carried on from that state.
+   */
+  private async rebuild(resumeFrom: TrainerState | null = null): Promise<void> {
     if (!this.data || !this.config) return;
     this.disposeTrainer();
     this.setStatus('preparing');
@@ -195,12 +236,13 @@ export class TrainingSession {
       await this.measureBackends();
       this.measuredFor = key;
     }
-    await this.createTrainerWithFallback(null);
+    await this.createTrainerWithFallback(resumeFrom);
     if (this.userChoice && this.backend) {
       this.emit({ type: 'backends', reports: this.reports, chosen: this.backend, how: 'user' });
     }
     this.resetTimers();
-    this.setStatus('idle');
+    const resumed = resumeFrom !== null && resumeFrom.globalStep > 0;
+    this.setStatus(resumed ? (this.trainer?.finished ? 'done' : 'paused') : 'idle');
     await this.refreshViews();
   }
 

@@ -6,6 +6,7 @@ import { createRng, shuffleInPlace } from '../lib/rng';
 import { buildAutoencoder, type Autoencoder, type LossTerms } from '../model/build';
 import type { ExperimentConfig } from '../model/spec';
 import { applyWeights, snapshotWeights } from '../model/weights';
+import { describeNetwork, type NetworkLayout } from '../model/layout';
 import type { WeightSnapshot } from './protocol';
 
 export interface TrainerData {
@@ -446,6 +447,22 @@ export class Trainer {
   decoderWeights(): WeightSnapshot {
     this.assertAlive();
     return snapshotWeights(this.decoder);
+  }
+
+  encoderWeights(): WeightSnapshot {
+    this.assertAlive();
+    return snapshotWeights(this.encoder);
+  }
+
+  /** A copy of the dataset indices this epoch's batches are drawn from, in batch order. */
+  batchOrder(): Int32Array {
+    return this.order.slice();
+  }
+
+  /** Each network's layer topology and weight names, for saving in the tfjs model format. */
+  networkLayouts(): { encoder: NetworkLayout; decoder: NetworkLayout } {
+    this.assertAlive();
+    return { encoder: describeNetwork(this.encoder), decoder: describeNetwork(this.decoder) };
   }
 
   /** Weights, optimizer slots and progress as plain arrays, independent of this backend. */
