@@ -7,6 +7,7 @@ import type { BackendName, BackendReport, ProgressFigures, TrainerStatus } from 
 import type { ProjectionKind } from '../latent/projection';
 import type { ProjectionStatus } from './mapBuilder';
 import type { ColourMode } from '../viz/pointColouring';
+import { DEFAULT_CLASSROOM, type ClassroomView } from './classroom';
 
 export interface DatasetInfo {
   name: string;
@@ -106,6 +107,8 @@ export interface AppState {
   /** Bumped when the main-thread decoder gets new weights, so the decoded image is redrawn. */
   decoderVersion: number;
   notices: Notice[];
+  /** Presenter mode, lesson step, hidden panels, palette, loaded built-in set (see classroom.ts). */
+  classroom: ClassroomView;
 }
 
 export type Action =
@@ -131,7 +134,8 @@ export type Action =
   | { type: 'reconstruction-errors'; errors: Float32Array | null }
   | { type: 'projection-status'; status: ProjectionStatus }
   | { type: 'notice'; kind: Notice['kind']; text: string }
-  | { type: 'notice-dismissed'; id: number };
+  | { type: 'notice-dismissed'; id: number }
+  | { type: 'classroom'; patch: Partial<ClassroomView> };
 
 export function initialState(rawSettings: RawSettings): AppState {
   return {
@@ -159,6 +163,7 @@ export function initialState(rawSettings: RawSettings): AppState {
     showEllipses: false,
     reconstructionErrors: null,
     notices: [],
+    classroom: DEFAULT_CLASSROOM,
   };
 }
 
@@ -236,5 +241,7 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'notice-dismissed':
       return { ...state, notices: state.notices.filter((notice) => notice.id !== action.id) };
+    case 'classroom':
+      return { ...state, classroom: { ...state.classroom, ...action.patch } };
   }
 }

@@ -5,6 +5,7 @@ import { splitDataset, type Dataset } from '../data/dataset';
 import { createRng } from '../lib/rng';
 import { heldOutKnnAccuracy } from '../latent/knn';
 import type { ProjectionKind } from '../latent/projection';
+import { asLatentCode, holdsCodes, type LatentCode } from '../latent/latentCode';
 import type { ColourMode } from '../viz/pointColouring';
 import { MapBuilder, type MapUpdate } from './mapBuilder';
 import { validateConfig, DEFAULT_RAW_SETTINGS, type AnySettingField, type RawSettings } from '../model/validate';
@@ -12,6 +13,7 @@ import type { ExperimentConfig } from '../model/spec';
 import { TrainingClient, type EncodedImages, type ModelSnapshot } from '../train/client';
 import type { BackendName, WorkerEvent } from '../train/protocol';
 import { createStore, type Store } from './store';
+import type { ClassroomView } from './classroom';
 import { initialState, reducer, type Action, type AppState, type ProbeState, type ViewRegion } from './appState';
 
 /** Held-out images per dataset: the built-in MNIST gives 9,000 to train on and 1,000 to judge by. */
@@ -120,7 +122,7 @@ export class AppController {
   }
 
   private configure(config: ExperimentConfig): void {
-    this.mapBuilder.reset();
+    this.mapBuilder.reset(config.spec.latentDim);
     this.probeMovedByUser = false;
     if (config.spec.latentDim > 2 && this.state.projectionKind === 'none') {
       this.store.dispatch({ type: 'projection-kind', kind: 'pca' });
@@ -177,14 +179,26 @@ export class AppController {
   }
 
   /** Decode a latent code on the main thread (pixels 0..1), or null before weights arrive. */
-  decode(code: Float32Array): Float32Array | null {
+  decode(code: LatentCode): Float32Array | null {
+    // Checked again here: a code kept by a view (an interpolation end) may predate the model.
+    if (!asLatentCode(code, this.modelLatentDim)) return null;
     return this.client.decode(code);
+  }
+
+  /** The current model's latent size (2 before there is one). */
+  private get modelLatentDim(): number {
+    return this.state.applied?.spec.latentDim ?? 2;
   }
 
   /** Stop the worker and free the main-thread models; the controller is not used after this. */
   dispose(): void {
     this.client.dispose();
     this.mapBuilder.dispose();
+  }
+
+  /** Presenter mode, the lesson step, hidden panels, the palette or the data source changed. */
+  setClassroom(patch: Partial<ClassroomView>): void {
+    this.store.dispatch({ type: 'classroom', patch });
   }
 
   dismissNotice(id: number): void {
@@ -230,18 +244,26 @@ export class AppController {
   }
 
   /** The latent code under the probe (or any map point). */
-  codeAt(x: number, y: number, sourceIndex: number): Float32Array | null {
-    return this.mapBuilder.codeAt(x, y, sourceIndex);
+  codeAt(x: number, y: number, sourceIndex: number): LatentCode | null {
+    return asLatentCode(this.mapBuilder.codeAt(x, y, sourceIndex), this.modelLatentDim);
   }
 
-  /** The probe's full latent code: the one set directly, or the one under its map position. */
-  probeCode(): Float32Array | null {
+  /**
+   * The probe's full latent code: the one set directly, or the one under its map position. A code
+   * set for a model that has since been replaced by one of another size is ignored.
+   */
+  probeCode(): LatentCode | null {
     const probe = this.state.probe;
-    return probe.code ?? this.codeAt(probe.x, probe.y, probe.sourceIndex);
+    return asLatentCode(probe.code, this.modelLatentDim) ?? this.codeAt(probe.x, probe.y, probe.sourceIndex);
   }
 
-  /** Set the probe's code directly (sliders, random codes); the probe moves to where it lands. */
-  setProbeCode(code: Float32Array): void {
+  /**
+   * Set the probe's code directly (sliders, random codes, a drawing); the probe moves to where it
+   * lands. A code of another size than the model's (an answer about a replaced model) is ignored.
+   */
+  setProbeCode(values: Float32Array): void {
+    const code = asLatentCode(values, this.modelLatentDim);
+    if (!code) return;
     const at = this.mapBuilder.projectCode(code);
     const probe = this.state.probe;
     this.moveProbe({ x: at ? at[0] : probe.x, y: at ? at[1] : probe.y, sourceIndex: -1, code });
@@ -254,6 +276,7 @@ export class AppController {
 
   /** Decode `count` codes back to back (pixels 0..1, images back to back), or null before weights arrive. */
   decodeMany(codes: Float32Array, count: number): Float32Array | null {
+    if (!holdsCodes(codes, count, this.modelLatentDim)) return null;
     return this.client.decodeMany(codes, count);
   }
 
