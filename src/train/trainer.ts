@@ -181,6 +181,8 @@ export class Trainer {
   private readonly imageCount: number;
   private step = 0;
   private lastTermValues: TermValues = {};
+  /** Loss terms of the steps taken by `trainStepDeferred` and not read yet, oldest first. */
+  private pendingTerms: tf.Tensor[] = [];
   /** Training indices in the current epoch's batch order. */
   private order: Int32Array;
   private disposed = false;
@@ -279,6 +281,21 @@ export class Trainer {
    * reconstruction loss for the basic kind). The terms of the same batch are then in `lastTerms()`.
    */
   async trainStep(): Promise<number> {
+    this.trainStepDeferred();
+    const read = await this.readPendingTerms();
+    return read[read.length - 1].total;
+  }
+
+  /** Steps taken by `trainStepDeferred` whose loss terms have not been read yet. */
+  get unreadSteps(): number {
+    return this.pendingTerms.length;
+  }
+
+  /**
+   * The same step as `trainStep`, but its loss terms stay on the device until `readPendingTerms`:
+   * nothing waits for the device, so a GPU backend can queue many steps behind one readback.
+   */
+  trainStepDeferred(): void {
     this.assertAlive();
     if (this.finished) throw new Error('Training has finished: every epoch has run.');
     const { batchSize } = this.config.training;
@@ -305,17 +322,34 @@ export class Trainer {
       freeAbandonedTape();
       throw error;
     }
-    const stacked = kept.terms as tf.Tensor;
+    this.pendingTerms.push(kept.terms as tf.Tensor);
     this.step += 1;
     // Shuffle as soon as an epoch ends, so `order` always belongs to `epoch` and exportState
     // taken at an epoch boundary carries the order the next step will use.
     if (this.stepInEpoch === 0 && !this.finished) this.order = this.shuffledOrder(this.epoch);
+  }
+
+  /**
+   * The loss terms of every step not read yet, oldest first, in one read from the device (each
+   * total is its batch's loss before the update). The last of them is then `lastTerms()`.
+   */
+  async readPendingTerms(): Promise<TermValues[]> {
+    this.assertAlive();
+    const pending = this.pendingTerms;
+    this.pendingTerms = [];
+    if (pending.length === 0) return [];
+    const joined = pending.length === 1 ? pending[0] : tf.concat(pending);
+    let values: ArrayLike<number>;
     try {
-      this.lastTermValues = this.namedTerms(await stacked.data());
+      values = await joined.data();
     } finally {
-      stacked.dispose();
+      if (joined !== pending[0]) joined.dispose();
+      tf.dispose(pending);
     }
-    return this.lastTermValues.total;
+    const width = this.termNames.length;
+    const read = pending.map((_, i) => this.namedTerms(Array.from({ length: width }, (__, t) => values[i * width + t])));
+    this.lastTermValues = read[read.length - 1];
+    return read;
   }
 
   /**
@@ -481,6 +515,8 @@ export class Trainer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    tf.dispose(this.pendingTerms);
+    this.pendingTerms = [];
     this.images.dispose();
     this.optimizer.dispose();
     this.model.dispose();
