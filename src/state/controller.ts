@@ -185,6 +185,11 @@ export class AppController {
     return this.client.decode(code);
   }
 
+  /** `values` as a code for the current model, or null when it is not one (wrong size, not finite). */
+  latentCode(values: Float32Array): LatentCode | null {
+    return asLatentCode(values, this.modelLatentDim);
+  }
+
   /** The current model's latent size (2 before there is one). */
   private get modelLatentDim(): number {
     return this.state.applied?.spec.latentDim ?? 2;

@@ -2,6 +2,9 @@
 // Chooses the projection (none for 2-D codes, PCA, UMAP), runs PCA and UMAP in the projection
 // worker, aligns each new map to the previous one (so it does not flip or spin between epochs),
 // and keeps the codes each map was made from, so decoding a map point always uses matching pairs.
+// It knows the current model's latent size and drops snapshots of any other size (a replaced
+// model's last codes can arrive after the new model is built), so every code it hands out fits.
+import { asLatentCode, type LatentCode } from '../latent/latentCode';
 import { alignToPrevious } from '../latent/procrustes';
 import { identityProjection, neighbourProjection, pcaProjection, type Projection, type ProjectionKind } from '../latent/projection';
 import { ProjectionClient, type UmapProgress } from '../latent/projectionClient';
@@ -26,11 +29,16 @@ export interface ProjectionStatus {
   progress: number | null;
 }
 
+/** What the builder needs from the projection worker (a test can pass one that runs in-process). */
+export type ProjectionRunner = Pick<ProjectionClient, 'pca' | 'umap' | 'cancelUmap' | 'dispose'>;
+
 export class MapBuilder {
   private kind: ProjectionKind = 'none';
   private current: MapUpdate | null = null;
   private index: PointIndex | null = null;
-  private client: ProjectionClient | null = null;
+  private client: ProjectionRunner | null = null;
+  /** The latent size of the model whose codes are wanted; null until the first model. */
+  private modelLatentDim: number | null = null;
   /** Bumped on every new snapshot or reset; results of older requests are dropped. */
   private generation = 0;
   private modelGeneration = 0;
@@ -44,10 +52,15 @@ export class MapBuilder {
     private readonly reportStatus: (status: ProjectionStatus) => void,
     private readonly reportError: (message: string) => void,
     private readonly umapSeed: () => number,
+    private readonly makeRunner: () => ProjectionRunner = () => new ProjectionClient(),
   ) {}
 
-  /** A new model: forget the old map so the next one appears in place. */
-  reset(): void {
+  /**
+   * A new model (of `latentDim`-value codes): forget the old map so the next one appears in
+   * place, and refuse any late snapshot of another size from the model being replaced.
+   */
+  reset(latentDim: number | null = null): void {
+    this.modelLatentDim = latentDim;
     this.current = null;
     this.index = null;
     this.latestSnapshot = null;
@@ -81,13 +94,16 @@ export class MapBuilder {
     return { kind: this.current?.projection.kind ?? this.kind, activity, progress };
   }
 
-  private projectionClient(): ProjectionClient {
-    this.client ??= new ProjectionClient();
+  private projectionClient(): ProjectionRunner {
+    this.client ??= this.makeRunner();
     return this.client;
   }
 
   /** A new snapshot of codes from training. */
   accept(codes: Float32Array, latentDim: number, globalStep: number): void {
+    // A replaced model's codes: its map would decode to codes the current decoder cannot take.
+    if (this.modelLatentDim !== null && latentDim !== this.modelLatentDim) return;
+    if (latentDim < 1 || codes.length % latentDim !== 0) return;
     this.latestSnapshot = { codes, latentDim, globalStep };
     const generation = ++this.generation;
     const kind = this.effectiveKind(latentDim);
@@ -171,16 +187,21 @@ export class MapBuilder {
    * The latent code at a map position. Hidden dimensions (PCA) come from `sourceIndex` when the
    * probe was picked up from a data point, else from the data point nearest to the position.
    */
-  codeAt(x: number, y: number, sourceIndex: number): Float32Array | null {
+  codeAt(x: number, y: number, sourceIndex: number): LatentCode | null {
     const current = this.current;
-    if (!current) return null;
+    if (!current || !Number.isFinite(x) || !Number.isFinite(y)) return null;
     const { latentDim, codes, projection } = current;
     let anchor: Float32Array | null = null;
     if (projection.kind === 'pca') {
       const anchorIndex = sourceIndex >= 0 ? sourceIndex : this.nearestPoint(x, y);
-      if (anchorIndex >= 0) anchor = codes.subarray(anchorIndex * latentDim, (anchorIndex + 1) * latentDim);
+      if (anchorIndex >= 0 && (anchorIndex + 1) * latentDim <= codes.length) anchor = codes.subarray(anchorIndex * latentDim, (anchorIndex + 1) * latentDim);
     }
-    return projection.invert(x, y, anchor);
+    return asLatentCode(projection.invert(x, y, anchor), this.modelLatentDim ?? latentDim);
+  }
+
+  /** The latent size of the codes this builder hands out, or null before the first model. */
+  get latentDim(): number | null {
+    return this.modelLatentDim ?? this.current?.latentDim ?? null;
   }
 
   /** Where a code lands on the current map, or null before there is a map. */

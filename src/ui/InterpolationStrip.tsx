@@ -73,7 +73,8 @@ export function InterpolationStrip({ active }: { active: boolean }) {
       if (!canvas || !context) continue;
       context.fillStyle = '#000';
       context.fillRect(0, 0, canvas.width, canvas.height);
-      const pixels = code ? controller.decode(code) : null;
+      const checked = code ? controller.latentCode(code) : null;
+      const pixels = checked ? controller.decode(checked) : null;
       if (pixels) drawImage(context, pixels, 0, dataset.shape, 0, 0, canvas.width);
     }
   }, [active, controller, dataset, codeA, codeB, decoderVersion]);
