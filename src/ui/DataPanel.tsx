@@ -1,26 +1,21 @@
 // Choosing the data: the built-in digits, a generated Shapes or emoji set, or the user's own files (picked,
 // picked as a folder, or dropped anywhere on the page). Loading runs in a worker; a load that
 // fails says which file and why, and leaves the current data and model exactly as they were.
-import { useEffect, useEffectEvent, useId, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useEffectEvent, useId, useState, type ChangeEvent } from 'react';
 import type { Dataset } from '../data/dataset';
-import { BUILT_IN_MNIST_PATH } from '../data/packedDataset';
 import {
-  generateEmojiInWorker,
-  generateInWorker,
   loadDataFiles,
   type DataFile,
-  type GeneratedName,
   type ImageTarget,
   type LoadProgress,
   type LoadReport,
 } from '../data/loadFiles';
-import { useController } from './controllerContext';
+import { useAppState, useController } from './controllerContext';
+import { builtInSet } from './builtInSets';
+import type { DataSource } from '../state/classroom';
 import './dataPanel.css';
 
-type Source = 'mnist' | GeneratedName | 'emoji' | 'files';
-
-/** Generated sets always use this seed, so "Shapes" or "Emoji" is the same images every time it is picked. */
-const SHAPES_SEED = 1;
+type Source = DataSource;
 /** Skipped files listed by name in the result line; the rest are counted. */
 const LISTED_SKIPS = 3;
 const ACCEPTED = '.idx,.gz,.ubyte,.bin,.csv,.tsv,.zip,image/*';
@@ -33,7 +28,9 @@ interface LoadResult {
 
 export function DataPanel() {
   const controller = useController();
-  const [source, setSource] = useState<Source>('mnist');
+  // Which set is loaded lives in the store, since lesson steps and links choose it too.
+  const source = useAppState((state) => state.classroom.dataSource);
+  const setSource = (next: Source) => controller.setClassroom({ dataSource: next });
   const [loadedSet, setLoadedSet] = useState<Dataset | null>(null);
   const [size, setSize] = useState<ImageTarget['size']>(28);
   const [channels, setChannels] = useState<ImageTarget['channels']>(1);
@@ -41,8 +38,6 @@ export function DataPanel() {
   const [result, setResult] = useState<LoadResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const generated = useRef(new Map<GeneratedName, Dataset>());
-  const emojiReport = useRef<LoadReport | null>(null);
   const id = useId();
   const busy = progress !== null;
 
@@ -72,53 +67,23 @@ export function DataPanel() {
   const choose = async (next: Source) => {
     if (busy || next === source) return;
     setError(null);
-    if (next === 'mnist') {
-      setSource(next);
-      setResult(null);
-      await controller.loadBuiltInData(new URL(BUILT_IN_MNIST_PATH, document.baseURI).href);
-      return;
-    }
     if (next === 'files') {
       if (!loadedSet) return;
       controller.useDataset(loadedSet);
       setSource(next);
       return;
     }
-    if (next === 'emoji') {
-      let report = emojiReport.current;
-      if (!report) {
-        setProgress({ stage: 'Drawing emoji', done: 0, total: 1 });
-        try {
-          report = await generateEmojiInWorker(SHAPES_SEED, setProgress);
-          emojiReport.current = report;
-        } catch (caught) {
-          fail(caught instanceof Error ? caught.message : String(caught));
-          return;
-        } finally {
-          setProgress(null);
-        }
-      }
-      controller.useDataset(report.dataset);
+    if (next !== 'mnist') setProgress({ stage: next === 'emoji' ? 'Drawing emoji' : 'Drawing shapes', done: 0, total: 1 });
+    try {
+      const set = await builtInSet(next, setProgress);
+      controller.useDataset(set.dataset);
       setSource(next);
-      setResult(describeEmoji(report));
-      return;
+      setResult(next === 'emoji' && set.report ? describeEmoji(set.report) : null);
+    } catch (caught) {
+      fail(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setProgress(null);
     }
-    let dataset = generated.current.get(next);
-    if (!dataset) {
-      setProgress({ stage: 'Drawing shapes', done: 0, total: 1 });
-      try {
-        dataset = await generateInWorker(next, SHAPES_SEED, setProgress);
-        generated.current.set(next, dataset);
-      } catch (caught) {
-        fail(caught instanceof Error ? caught.message : String(caught));
-        return;
-      } finally {
-        setProgress(null);
-      }
-    }
-    controller.useDataset(dataset);
-    setSource(next);
-    setResult(null);
   };
 
   // Dropping works anywhere on the page; the handlers read the latest choices through an effect event.
