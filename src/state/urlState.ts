@@ -5,6 +5,7 @@ import { validateConfig, type AnySettingField, type RawSettings } from '../model
 import type { ImageShape } from '../data/dataset';
 import type { BackendName } from '../train/protocol';
 import type { ProjectionKind } from '../latent/projection';
+import { readViewKey, writeView, type LinkView } from './linkView';
 
 /** Short URL keys, one per setting. */
 const KEYS: Record<AnySettingField, string> = {
@@ -38,6 +39,8 @@ export interface UrlSettings {
   backend: BackendName | null;
   /** A projection named in the link. */
   projection: ProjectionKind | null;
+  /** The view the link sets (dataset, colouring, presenter mode, lesson step, hidden panels). */
+  view: Partial<LinkView>;
   /** One sentence per ignored value, for a notice. */
   problems: string[];
 }
@@ -49,7 +52,14 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
   const fieldByKey = new Map(Object.entries(KEYS).map(([field, key]) => [key, field as AnySettingField]));
   let backend: BackendName | null = null;
   let projection: ProjectionKind | null = null;
+  const view: Partial<LinkView> = {};
   for (const [key, value] of params) {
+    const viewKey = readViewKey(key, value);
+    if (viewKey) {
+      if (viewKey.parsed.ok) Object.assign(view, { [viewKey.key]: viewKey.parsed.value });
+      else problems.push(viewKey.parsed.problem);
+      continue;
+    }
     if (key === PROJECTION_KEY) {
       if ((PROJECTIONS as readonly string[]).includes(value)) projection = value as ProjectionKind;
       else problems.push(`The link's projection "${value}" is unknown (use one of ${PROJECTIONS.join(', ')}).`);
@@ -75,16 +85,30 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
       raw[field] = defaults[field] as string;
     }
   }
-  return { raw, backend, projection, problems };
+  return { raw, backend, projection, view, problems };
 }
 
-/** The hash for these settings; only values that differ from the defaults are written. */
-export function settingsToHash(raw: RawSettings, defaults: RawSettings): string {
+/**
+ * The hash for these settings; only values that differ from the defaults are written, unless
+ * `fields` names the ones to write whatever their value (a classroom link carries every setting).
+ */
+export function settingsToHash(raw: RawSettings, defaults: RawSettings, extra: LinkExtras = {}): string {
   const params = new URLSearchParams();
   for (const field of Object.keys(KEYS) as AnySettingField[]) {
     const value = raw[field]?.trim();
-    if (value !== undefined && value !== defaults[field]) params.set(KEYS[field], value);
+    if (value === undefined) continue;
+    if (value !== defaults[field] || extra.fields?.includes(field)) params.set(KEYS[field], value);
   }
+  if (extra.projection) params.set(PROJECTION_KEY, extra.projection);
+  if (extra.view) writeView(params, extra.view);
   const text = params.toString();
   return text ? `#${text}` : '';
+}
+
+/** What a link carries beyond the changed settings. */
+export interface LinkExtras {
+  /** Settings written even when they hold their default value. */
+  fields?: readonly AnySettingField[];
+  projection?: ProjectionKind;
+  view?: Partial<LinkView>;
 }
