@@ -112,12 +112,14 @@ export class MapBuilder {
       this.show({ projection: identityProjection(codes), codes, latentDim, globalStep, jump: this.current === null });
       return;
     }
-    if (kind === 'umap') {
+    if (kind === 'umap' && this.current?.projection.kind === 'umap') {
       this.startUmap();
-      // Until the first UMAP map is ready, PCA keeps the map alive.
-      if (this.current?.projection.kind === 'umap') return;
+      return;
     }
+    // Until the first UMAP map is ready, PCA keeps the map alive. It is asked for first: the worker
+    // answers in order, and UMAP's neighbour search holds it for many seconds.
     void this.projectPca(codes, latentDim, globalStep, generation);
+    if (kind === 'umap') this.startUmap();
   }
 
   private async projectPca(codes: Float32Array, latentDim: number, globalStep: number, generation: number): Promise<void> {
