@@ -3,8 +3,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppController } from './state/controller';
-import { readUrlSettings, settingsToHash } from './state/urlState';
-import { BUILT_IN_MNIST_PATH } from './data/packedDataset';
+import { readUrlSettings } from './state/urlState';
+import { startFromLink } from './ui/classroom/startFromLink';
+import { liveHash } from './ui/classroom/classroomLink';
 import { DEFAULT_RAW_SETTINGS } from './model/validate';
 import { ControllerContext } from './ui/controllerContext';
 import { App } from './ui/App';
@@ -15,14 +16,17 @@ const controller = new AppController(fromLink.raw);
 for (const problem of fromLink.problems) controller.notify('warning', problem);
 if (fromLink.backend) controller.chooseBackend(fromLink.backend);
 if (fromLink.projection) controller.setProjection(fromLink.projection);
-void controller.loadBuiltInData(new URL(BUILT_IN_MNIST_PATH, document.baseURI).href);
+void startFromLink(controller, fromLink.view);
 
-let linkedConfig = controller.store.getState().applied;
+// The address bar follows the model being trained and the view (not every keystroke in the form).
+let linked: unknown[] = [];
 controller.store.subscribe(() => {
   const state = controller.store.getState();
-  if (state.applied === linkedConfig) return;
-  linkedConfig = state.applied;
-  const hash = settingsToHash(state.rawSettings, DEFAULT_RAW_SETTINGS);
+  const parts = [state.applied, state.classroom, state.colourBy, state.projectionKind];
+  if (parts.every((part, i) => part === linked[i])) return;
+  linked = parts;
+  if (!state.applied) return;
+  const hash = liveHash(state);
   window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
 });
 

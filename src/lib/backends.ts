@@ -3,6 +3,7 @@
 // fails cleanly (returns false) when a backend cannot start; the caller measures the survivors.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../train/protocol';
+import type { GraphicsFacts } from './backendGuess';
 
 /** Fastest-first guess used to order self-tests and fallbacks before anything is measured. */
 export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -28,6 +29,71 @@ export async function detectBackends(): Promise<{ available: BackendName[]; miss
   if (typeof WebAssembly !== 'object') missing.set('wasm', 'no WebAssembly');
   const available = BACKEND_PREFERENCE.filter((name) => !missing.has(name));
   return { available, missing };
+}
+
+/**
+ * What the graphics stack says about itself, for the first guess of a backend (see backendGuess):
+ * renderer and adapter names show a software rasteriser (SwiftShader, llvmpipe) without training.
+ */
+export async function readGraphicsFacts(): Promise<GraphicsFacts> {
+  const { available } = await detectBackends();
+  let wasmTrainsConv = false;
+  if (available.includes('wasm')) {
+    try {
+      await register('wasm');
+      wasmTrainsConv = CONV_TRAINING_KERNELS.every((kernel) => tf.getKernel(kernel, 'wasm') !== undefined);
+    } catch {
+      wasmTrainsConv = false;
+    }
+  }
+  const adapter = available.includes('webgpu') ? await webgpuAdapterFacts() : { description: '', isFallback: false };
+  return {
+    available,
+    webglRenderer: available.includes('webgl') ? webglRendererName() : '',
+    webgpuAdapter: adapter.description,
+    webgpuIsFallback: adapter.isFallback,
+    wasmTrainsConv,
+  };
+}
+
+/** Kernels a conv autoencoder's training step runs (forward and backward of conv2d and its transpose). */
+const CONV_TRAINING_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+
+interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  description?: string;
+  device?: string;
+  isFallbackAdapter?: boolean;
+}
+
+async function webgpuAdapterFacts(): Promise<{ description: string; isFallback: boolean }> {
+  try {
+    const nav = (globalThis as { navigator?: GpuNavigator }).navigator;
+    const adapter = (await nav?.gpu?.requestAdapter()) as
+      | { info?: AdapterInfoLike; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<AdapterInfoLike> }
+      | null
+      | undefined;
+    if (!adapter) return { description: '', isFallback: false };
+    const info = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
+    const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+    return { description, isFallback: Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) };
+  } catch {
+    return { description: '', isFallback: false };
+  }
+}
+
+function webglRendererName(): string {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return '';
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return name;
+  } catch {
+    return '';
+  }
 }
 
 function hasWebGl2(): boolean {

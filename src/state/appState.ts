@@ -3,7 +3,7 @@
 import type { DataSplit, ImageShape } from '../data/dataset';
 import type { ExperimentConfig } from '../model/spec';
 import type { AnySettingField, RawSettings } from '../model/validate';
-import type { BackendName, BackendReport, ProgressFigures, TrainerStatus } from '../train/protocol';
+import type { BackendChoice, BackendName, BackendReport, ProgressFigures, TrainerStatus } from '../train/protocol';
 import type { ProjectionKind } from '../latent/projection';
 import type { ProjectionStatus } from './mapBuilder';
 import type { ColourMode } from '../viz/pointColouring';
@@ -81,7 +81,7 @@ export interface AppState {
   /** The configuration the current model was built with. */
   applied: ExperimentConfig | null;
   status: TrainerStatus;
-  backend: { chosen: BackendName; reports: BackendReport[]; how: 'measured' | 'user' | 'fallback' } | null;
+  backend: { chosen: BackendName; reports: BackendReport[]; how: BackendChoice } | null;
   progress: ProgressFigures | null;
   losses: LossPoint[];
   latents: LatentSnapshot | null;
@@ -118,7 +118,7 @@ export type Action =
   | { type: 'field-errors'; errors: Partial<Record<AnySettingField, string>> }
   | { type: 'config-applied'; config: ExperimentConfig }
   | { type: 'status'; status: TrainerStatus }
-  | { type: 'backends'; chosen: BackendName; reports: BackendReport[]; how: 'measured' | 'user' | 'fallback' }
+  | { type: 'backends'; chosen: BackendName; reports: BackendReport[]; how: BackendChoice }
   | { type: 'progress'; figures: ProgressFigures }
   | { type: 'epoch-end'; point: LossPoint }
   | { type: 'latents'; snapshot: LatentSnapshot; map: MapSnapshot; knnAccuracy: number | null }

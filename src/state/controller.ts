@@ -383,6 +383,9 @@ export class AppController {
       case 'backend-fallback':
         this.notify('warning', event.message);
         return;
+      case 'backend-moved':
+        this.notify('info', event.message);
+        return;
       case 'progress':
         dispatch({ type: 'progress', figures: event.figures });
         return;

@@ -70,8 +70,16 @@ export interface ProgressFigures {
   batchTerms?: Record<string, number>;
 }
 
+/**
+ * How the backend in use was chosen: `guess` from feature detection while the measurement runs
+ * in the background, `measured` by the self-test, `user` by hand, `fallback` after a failure.
+ */
+export type BackendChoice = 'guess' | 'measured' | 'user' | 'fallback';
+
 export type WorkerEvent =
-  | { type: 'backends'; reports: BackendReport[]; chosen: BackendName; how: 'measured' | 'user' | 'fallback' }
+  | { type: 'backends'; reports: BackendReport[]; chosen: BackendName; how: BackendChoice }
+  /** The measurement found a faster backend and training moved there, progress kept; the message says so. */
+  | { type: 'backend-moved'; from: BackendName; to: BackendName; message: string }
   /** A backend failed mid-run; training moved to `to`. The message says why, for a visible notice. */
   | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
   | { type: 'status'; status: TrainerStatus }

@@ -1,12 +1,22 @@
 // The training session behind the worker: owns the data, the Trainer and the backend, runs the
 // step loop, and reports through `emit`. Free of worker APIs so it can also run in the page
 // (the fallback when a worker cannot start) and be driven directly by tests.
-import type { ExperimentConfig } from '../model/spec';
-import { activateBackend, detectBackends, errorText, wasmThreads } from '../lib/backends';
-import { Trainer, type TrainerData, type TrainerState } from './trainer';
+import { usesConvBody, type ExperimentConfig } from '../model/spec';
+import { activateBackend, detectBackends, errorText, readGraphicsFacts, wasmThreads } from '../lib/backends';
+import { guessBackend } from '../lib/backendGuess';
+import { Trainer, type TermValues, type TrainerData, type TrainerState } from './trainer';
 import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
+import { measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
+import { measureInWorker, type BackendMeasurer, type Measurement } from './backgroundMeasure';
+import { chooseMove, type BackendMove } from './backendMove';
+import { READBACK_MAX_MS, stepsPerReadback } from './lossReadback';
 
 export type Emit = (event: WorkerEvent) => void;
+
+export interface SessionOptions {
+  /** Measures the backends beside training; the default runs the self-test in a worker of its own. */
+  measurer?: BackendMeasurer;
+}
 
 /** Share of training time the map refresh (encode all + reconstructions) may take. */
 const REFRESH_TIME_SHARE = 0.04;
@@ -27,14 +37,6 @@ const ERROR_CHUNK = 1000;
  * models); plain CPU is the last resort.
  */
 const UNMEASURED_FALLBACK_ORDER: readonly BackendName[] = ['webgl', 'webgpu', 'wasm', 'cpu'];
-/** Cheap, reliable backends first, so a slow GPU emulation cannot delay the common answer. */
-const SELF_TEST_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
-/** Self-test length per backend: enough steps to get past shader compilation. */
-const SELF_TEST_MIN_STEPS = 2;
-const SELF_TEST_MIN_MS = 300;
-const SELF_TEST_MAX_MS = 1500;
-/** A first step slower than this rates the backend from that step alone. */
-const SELF_TEST_SLOW_WARMUP_MS = 2500;
 
 interface SessionData extends TrainerData {
   labels: Uint8Array;
@@ -67,6 +69,11 @@ export class TrainingSession {
   private backend: BackendName | null = null;
   private reports: BackendReport[] = [];
   private measuredFor = '';
+  /** The background measurement under way, and the model shape it measures. */
+  private measurement: { key: string; run: Measurement } | null = null;
+  /** A faster backend found while training ran: the loop moves there at the next step boundary. */
+  private pendingMove: BackendMove | null = null;
+  private readonly measurer: BackendMeasurer;
   /** A backend the user picked by hand; kept across rebuilds instead of measuring again. */
   private userChoice: BackendName | null = null;
   /** Last state known to be good, to fall back on when a backend dies mid-step. */
@@ -88,7 +95,12 @@ export class TrainingSession {
   private lastBatchLoss = NaN;
   private epochLossCount = 0;
 
-  constructor(private readonly emit: Emit) {}
+  constructor(
+    private readonly emit: Emit,
+    options: SessionOptions = {},
+  ) {
+    this.measurer = options.measurer ?? measureInWorker;
+  }
 
   /** Commands run one after another; `pause` acts at once so it can stop a running loop. */
   handle(command: WorkerCommand): Promise<void> {
@@ -106,6 +118,7 @@ export class TrainingSession {
     switch (command.type) {
       case 'load-data':
         await this.stopLoop();
+        this.cancelMeasurement();
         this.disposeTrainer();
         this.data = {
           images: command.images,
@@ -142,6 +155,7 @@ export class TrainingSession {
         return;
       case 'set-backend':
         await this.stopLoop();
+        this.cancelMeasurement();
         await this.switchBackend(command.backend);
         return;
       case 'want-reconstruction-errors':
@@ -222,19 +236,24 @@ export class TrainingSession {
   }
 
   /**
-   * Build a fresh, seeded model on the best backend (measuring backends once per model shape), or,
-   * given a saved state, the same model carried on from that state.
+   * Build a fresh, seeded model, or, given a saved state, the same model carried on from that state.
+   * A model shape measured before goes to its fastest backend; a new one starts at once on a guess
+   * from feature detection, and the measurement runs beside it (see `startMeasurement`).
    */
   private async rebuild(resumeFrom: TrainerState | null = null): Promise<void> {
     if (!this.data || !this.config) return;
     this.disposeTrainer();
+    this.pendingMove = null;
     this.setStatus('preparing');
-    const key = JSON.stringify([this.config.spec, this.config.training.batchSize]);
+    const key = this.modelKey();
+    let measureLater = false;
     if (this.userChoice) {
+      this.cancelMeasurement();
       this.backend = this.userChoice;
-    } else if (this.measuredFor !== key || !this.backend) {
-      await this.measureBackends();
-      this.measuredFor = key;
+    } else if ((this.measuredFor !== key || !this.backend) && this.measurement?.key !== key) {
+      this.cancelMeasurement();
+      await this.guessFirstBackend();
+      measureLater = true;
     }
     await this.createTrainerWithFallback(resumeFrom);
     if (this.userChoice && this.backend) {
@@ -244,66 +263,112 @@ export class TrainingSession {
     const resumed = resumeFrom !== null && resumeFrom.globalStep > 0;
     this.setStatus(resumed ? (this.trainer?.finished ? 'done' : 'paused') : 'idle');
     await this.refreshViews();
+    if (measureLater) this.startMeasurement(key);
   }
 
-  private async measureBackends(): Promise<void> {
-    const { available, missing } = await detectBackends();
-    const reports: BackendReport[] = [...missing].map(([name, problem]) => ({ name, works: false, problem }));
-    // Plain-JavaScript CPU is never faster than WebAssembly; only measure it when wasm fails.
-    for (const name of SELF_TEST_ORDER.filter((candidate) => available.includes(candidate))) {
-      if (name === 'cpu' && reports.some((report) => report.name === 'wasm' && report.works)) {
-        reports.push({ name, works: true, problem: 'not measured: WebAssembly is faster' });
-        continue;
-      }
-      reports.push(await this.selfTest(name));
+  /** The model shape a measurement holds for: the same spec and batch size train at the same speed. */
+  private modelKey(): string {
+    return this.config ? JSON.stringify([this.config.spec, this.config.training.batchSize]) : '';
+  }
+
+  /** Pick the first backend from feature detection alone (no training), so Train is usable at once. */
+  private async guessFirstBackend(): Promise<void> {
+    if (!this.config) return;
+    const facts = await readGraphicsFacts();
+    const { missing } = await detectBackends();
+    const guess = guessBackend(facts, { convolutional: usesConvBody(this.config.spec) });
+    this.reports = [
+      ...[...missing].map(([name, problem]) => ({ name, works: false, problem })),
+      ...facts.available.map((name) => ({ name, works: true })),
+    ];
+    this.backend = guess;
+    this.emit({ type: 'backends', reports: this.reports, chosen: guess, how: 'guess' });
+  }
+
+  /** Measure every backend in the background; when it answers, move to the fastest (see `applyMeasurement`). */
+  private startMeasurement(key: string): void {
+    if (!this.data || !this.config) return;
+    const run = this.measurer({ config: selfTestConfig(this.config), data: selfTestData(this.data) });
+    if (!run) return; // Nothing can measure beside training here; "Fastest (measure)" still can.
+    const measurement = { key, run };
+    this.measurement = measurement;
+    run.reports.then(
+      (reports) => {
+        if (this.measurement !== measurement) return;
+        this.measurement = null;
+        this.commandQueue = this.commandQueue
+          .then(() => this.applyMeasurement(reports, key))
+          .catch((error) => this.emit({ type: 'error', message: errorText(error) }));
+      },
+      (error) => {
+        if (this.measurement !== measurement) return; // cancelled: the model it measured is gone
+        this.measurement = null;
+        this.emit({ type: 'error', message: `The backends could not be measured (${errorText(error)}); training stays on ${this.backend ?? 'its first guess'}.` });
+      },
+    );
+  }
+
+  private cancelMeasurement(): void {
+    this.measurement?.run.cancel();
+    this.measurement = null;
+  }
+
+  /**
+   * The measurement's answer for the model shape `key`: remember it, and move training to the fastest
+   * backend if that is a clear win. A running loop moves at its next step boundary.
+   */
+  private async applyMeasurement(measured: BackendReport[], key: string): Promise<void> {
+    if (key !== this.modelKey() || this.userChoice || !this.backend) return;
+    // A backend that broke here stays broken, whatever the measurement's worker saw.
+    const brokenHere = this.reports.filter((report) => !report.works && !measured.some((m) => m.name === report.name && !m.works));
+    this.reports = sortFastestFirst([...measured.filter((m) => !brokenHere.some((b) => b.name === m.name)), ...brokenHere]);
+    this.measuredFor = key;
+    const move = chooseMove(this.reports, this.backend);
+    if (!move) {
+      this.emit({ type: 'backends', reports: this.reports, chosen: this.backend, how: 'measured' });
+      return;
     }
-    reports.sort((a, b) => (b.imagesPerSecond ?? -1) - (a.imagesPerSecond ?? -1));
+    if (this.status === 'training') {
+      this.pendingMove = move;
+      return;
+    }
+    if (this.loop) await this.loop; // a loop that was just paused finishes its step first
+    // (The await above may have let a Train command start the loop again.)
+    if ((this.status as TrainerStatus) === 'training') {
+      this.pendingMove = move;
+      return;
+    }
+    await this.moveTo(move);
+  }
+
+  /** Move the model, its Adam moments and its progress to another backend; loss history and epoch sums stay. */
+  private async moveTo(move: BackendMove): Promise<void> {
+    this.pendingMove = null;
+    const from = this.backend;
+    if (!this.trainer || !from || move.to === from) return;
+    const state = this.trainer.exportState();
+    this.disposeTrainer();
+    this.backend = move.to;
+    await this.createTrainerWithFallback(state);
+    if (this.backend === move.to) this.emit({ type: 'backend-moved', from, to: move.to, message: move.message });
+    this.emit({ type: 'backends', reports: this.reports, chosen: this.backend, how: this.backend === move.to ? 'measured' : 'fallback' });
+    this.speedSamples = [];
+  }
+
+  /** Measure every backend here and now (the user asked for it), then build on the fastest. */
+  private async measureHere(): Promise<void> {
+    if (!this.data || !this.config) return;
+    const { available, missing } = await detectBackends();
+    const reports = await measureBackends(selfTestConfig(this.config), selfTestData(this.data), available, missing, {
+      activate: activateBackend,
+      detail: backendDetail,
+    });
     this.reports = reports;
     const best = reports.find((report) => report.works);
     if (!best) throw new Error('No TensorFlow.js backend could run this model here.');
     this.backend = best.name;
+    this.measuredFor = this.modelKey();
     this.emit({ type: 'backends', reports, chosen: best.name, how: 'measured' });
-  }
-
-  /**
-   * Train a few steps of the real model on one backend and time them. The first step compiles
-   * shaders or kernels and is not timed; a backend whose first step is already very slow is not
-   * worth more of the user's time and is rated from that step alone.
-   */
-  private async selfTest(name: BackendName): Promise<BackendReport> {
-    if (!this.data || !this.config) return { name, works: false, problem: 'no data' };
-    const batchSize = this.config.training.batchSize;
-    let trainer: Trainer | null = null;
-    try {
-      await activateBackend(name);
-      trainer = new Trainer(this.config, this.data);
-      const warmupStarted = performance.now();
-      assertFinite(await trainer.trainStep());
-      const warmupMs = performance.now() - warmupStarted;
-      if (trainer.finished) return { name, works: true, imagesPerSecond: batchSize / (warmupMs / 1000) };
-      if (warmupMs > SELF_TEST_SLOW_WARMUP_MS) {
-        // Slow already: rate it from one more step, past the shader compilation of the first.
-        const secondStarted = performance.now();
-        assertFinite(await trainer.trainStep());
-        return { name, works: true, imagesPerSecond: batchSize / ((performance.now() - secondStarted) / 1000) };
-      }
-      const started = performance.now();
-      let steps = 0;
-      let elapsed = 0;
-      // A tiny dataset may run out of steps before the time is up: time what there is.
-      while (!trainer.finished && (steps < SELF_TEST_MIN_STEPS || (elapsed < SELF_TEST_MIN_MS && elapsed < SELF_TEST_MAX_MS))) {
-        assertFinite(await trainer.trainStep());
-        steps++;
-        elapsed = performance.now() - started;
-        if (elapsed > SELF_TEST_MAX_MS) break;
-      }
-      if (steps === 0) return { name, works: true, imagesPerSecond: batchSize / (warmupMs / 1000) };
-      return { name, works: true, imagesPerSecond: (steps * batchSize) / (elapsed / 1000), detail: backendDetail(name) };
-    } catch (error) {
-      return { name, works: false, problem: errorText(error) };
-    } finally {
-      trainer?.dispose();
-    }
   }
 
   /**
@@ -370,7 +435,7 @@ export class TrainingSession {
     this.disposeTrainer();
     this.setStatus('preparing');
     if (requested === null) {
-      await this.measureBackends();
+      await this.measureHere();
     } else {
       this.backend = requested;
       this.emit({ type: 'backends', reports: this.reports, chosen: requested, how: 'user' });
@@ -392,7 +457,9 @@ export class TrainingSession {
 
   private async runLoop(): Promise<void> {
     while (this.status === 'training' && this.trainer) {
-      const ok = await this.trainOneStep();
+      if (this.pendingMove) await this.moveTo(this.pendingMove);
+      if (!this.trainer) break;
+      const ok = stepsPerReadback(this.backend) > 1 ? await this.trainQueuedSteps() : await this.trainOneStep();
       if (!ok) break;
       const trainer: Trainer = this.trainer;
       const now = performance.now();
@@ -410,7 +477,43 @@ export class TrainingSession {
       if (now - this.lastRefreshAt > refreshInterval) await this.refreshViews();
       await yieldToEventLoop();
     }
+    if (this.pendingMove && this.status !== 'training') await this.moveTo(this.pendingMove);
     if (this.status === 'paused') await this.refreshViews();
+  }
+
+  /**
+   * GPU backends: queue up to `stepsPerReadback` steps (never past the end of an epoch, whose figures
+   * need their losses) and read all their losses in one go. A NaN anywhere rolls back as one step would.
+   */
+  private async trainQueuedSteps(): Promise<boolean> {
+    const trainer = this.trainer;
+    if (!trainer) return false;
+    const epochBefore = trainer.epoch;
+    const limit = stepsPerReadback(this.backend);
+    const started = performance.now();
+    let read: TermValues[];
+    try {
+      do {
+        trainer.trainStepDeferred();
+      } while (
+        trainer.unreadSteps < limit &&
+        !trainer.finished &&
+        trainer.epoch === epochBefore &&
+        performance.now() - started < READBACK_MAX_MS &&
+        this.status === 'training'
+      );
+      read = await trainer.readPendingTerms();
+    } catch (error) {
+      await this.recoverFromBackendFailure(errorText(error));
+      return this.trainer !== null && this.trainOneStep();
+    }
+    if (read.some((terms) => !Number.isFinite(terms.total))) {
+      await this.rollBack('Training diverged (the loss became NaN or infinite). The model was rolled back to its last good state; try a lower learning rate.');
+      return false;
+    }
+    for (const terms of read) this.addBatchTerms(terms);
+    if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpoch(epochBefore);
+    return true;
   }
 
   /** One step with failure handling: a dying backend hands over to the next, NaN rolls back. */
@@ -431,15 +534,20 @@ export class TrainingSession {
       await this.rollBack('Training diverged (the loss became NaN or infinite). The model was rolled back to its last good state; try a lower learning rate.');
       return false;
     }
-    this.epochLossSum += loss;
-    this.epochLossCount++;
-    this.lastBatchLoss = loss;
-    this.lastBatchTerms = trainer.lastTerms();
-    for (const [name, value] of Object.entries(this.lastBatchTerms)) {
-      this.epochTermSums[name] = (this.epochTermSums[name] ?? 0) + value;
-    }
+    this.addBatchTerms({ ...trainer.lastTerms(), total: loss });
     if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpoch(epochBefore);
     return true;
+  }
+
+  /** One batch's loss terms into the epoch's sums and the progress line. */
+  private addBatchTerms(terms: TermValues): void {
+    this.epochLossSum += terms.total;
+    this.epochLossCount++;
+    this.lastBatchLoss = terms.total;
+    this.lastBatchTerms = terms;
+    for (const [name, value] of Object.entries(terms)) {
+      this.epochTermSums[name] = (this.epochTermSums[name] ?? 0) + value;
+    }
   }
 
   private lastBatchTerms: Record<string, number> = {};
@@ -612,10 +720,6 @@ function backendDetail(name: BackendName): string | undefined {
   if (name !== 'wasm') return undefined;
   const threads = wasmThreads();
   return threads > 1 ? `${threads} threads` : 'one thread';
-}
-
-function assertFinite(loss: number): void {
-  if (!Number.isFinite(loss)) throw new Error('the self-test loss was not a number');
 }
 
 /** Held-out indices for the reconstruction strip: one per class first, then the next ones. */

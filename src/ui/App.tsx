@@ -17,6 +17,12 @@ import { DataPanel } from './DataPanel';
 import { WalksPanel } from './WalksPanel';
 import { CompareView, startComparison } from './CompareView';
 import { useAppState, useController } from './controllerContext';
+import { ClassroomBar } from './classroom/ClassroomBar';
+import { Panel } from './classroom/Panel';
+import { ConfirmHost } from './classroom/confirm';
+import { Announcer } from './classroom/Announcer';
+import { LessonPanel } from './lesson/LessonPanel';
+import './classroom/classroom.css';
 import { useState } from 'react';
 import type { AppController } from '../state/controller';
 
@@ -42,36 +48,44 @@ export function App() {
             ? `${dataset.name} · ${dataset.count.toLocaleString('en-US')} images · ${dataset.split.train.length.toLocaleString('en-US')} to train on, ${dataset.split.heldOut.length.toLocaleString('en-US')} held out`
             : datasetError ?? 'Loading the digits…'}
         </p>
-        <button type="button" className="compare-toggle" aria-pressed={second !== null} disabled={!dataset} onClick={toggleCompare}>
-          {second ? 'Back to one model' : 'Compare two kinds'}
-        </button>
+        <ClassroomBar />
+        <Panel name="compare">
+          <button type="button" className="compare-toggle" aria-pressed={second !== null} disabled={!dataset} onClick={toggleCompare}>
+            {second ? 'Back to one model' : 'Compare two kinds'}
+          </button>
+        </Panel>
       </header>
       <Notices />
+      <Announcer />
+      <ConfirmHost />
       {second ? (
         <CompareView second={second} onReplace={setSecond} onClose={toggleCompare} />
       ) : (
       <main className="layout">
-        <aside className="controls panel" aria-label="Controls">
-          <TrainingButtons />
-          <ProgressBar />
-          <DataPanel />
-          <SettingsForm />
-          <BackendPicker />
+        <aside className="controls" aria-label="Controls">
+          <LessonPanel />
+          <div className="controls-body panel">
+            <Panel name="training"><TrainingButtons /></Panel>
+            <Panel name="progress"><ProgressBar /></Panel>
+            <Panel name="data"><DataPanel /></Panel>
+            <Panel name="settings"><SettingsForm /></Panel>
+            <Panel name="backend"><BackendPicker /></Panel>
+          </div>
         </aside>
         <section className="map-column" aria-label="Latent space">
           <LatentMap />
-          <MapLegend />
+          <Panel name="legend"><MapLegend /></Panel>
           <SelectionGallery />
-          <WalksPanel />
+          <Panel name="walks"><WalksPanel /></Panel>
         </section>
-        <aside className="results">
-          <DecodedImage />
-          <ReconstructionGrid />
-          <LossChart />
-          <KindPanel />
-          <CodeHistogram />
-          <PriorSamples />
-          <DrawingPad />
+        <aside className="results" aria-label="Results">
+          <Panel name="decoded"><DecodedImage /></Panel>
+          <Panel name="reconstructions"><ReconstructionGrid /></Panel>
+          <Panel name="loss"><LossChart /></Panel>
+          <Panel name="kind"><KindPanel /></Panel>
+          <Panel name="histogram"><CodeHistogram /></Panel>
+          <Panel name="prior"><PriorSamples /></Panel>
+          <Panel name="draw"><DrawingPad /></Panel>
         </aside>
       </main>
       )}

@@ -177,7 +177,8 @@ export function LatentMap() {
     const recolour = (state: AppState) => {
       const { dataset, colourBy, latents, map, reconstructionErrors } = state;
       if (!dataset || !map) return;
-      const key = [dataset, colourBy, colourBy.mode === 'dimension' ? latents : null, colourBy.mode === 'error' ? reconstructionErrors : null];
+      const palette = state.classroom.palette;
+      const key = [dataset, colourBy, colourBy.mode === 'dimension' ? latents : null, colourBy.mode === 'error' ? reconstructionErrors : null, palette];
       if (key.every((part, i) => part === colouredFor[i])) return;
       colouredFor = key;
       const classCount = dataset.classNames.length;
@@ -192,7 +193,7 @@ export function LatentMap() {
       } else if (colourBy.mode === 'density') {
         colors = mutedClassColors(dataset.labels, classCount);
       } else {
-        colors = pointColors(dataset.labels, classColors(classCount).packed);
+        colors = pointColors(dataset.labels, classColors(classCount, palette).packed);
       }
       dirty = true;
     };
@@ -232,8 +233,12 @@ export function LatentMap() {
         at.x >= area.left && at.x <= area.left + area.width && at.y >= area.top && at.y <= area.top + area.height;
       probeHandle.style.transform = `translate(${at.x}px, ${at.y}px)`;
       probeHandle.style.opacity = inside ? '1' : '0.25';
-      probeHandle.setAttribute('aria-valuetext', `x ${probe.x.toFixed(2)}, y ${probe.y.toFixed(2)}`);
+      if (probe !== describedProbe) {
+        describedProbe = probe;
+        probeHandle.setAttribute('aria-valuetext', describeProbe(store.getState(), controller.nearestPoint(probe.x, probe.y)));
+      }
     };
+    let describedProbe: AppState['probe'] | null = null;
 
     // Tell the store which part of the map is on screen (for the manifold grid), at most 5 times a second.
     let reportedRegion = '';
@@ -321,7 +326,42 @@ export function LatentMap() {
       brush.style.height = `${Math.abs(a.y - b.y)}px`;
     };
 
+    // Two fingers pinch to zoom (and pan with their midpoint); one finger drags the probe.
+    const touches = new Map<number, { x: number; y: number }>();
+    let pinch: { distance: number; mid: { x: number; y: number } } | null = null;
+    const touchPoint = (event: PointerEvent) => {
+      const rect = container.getBoundingClientRect();
+      return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+    };
+    const pinchState = () => {
+      const [a, b] = [...touches.values()];
+      return { distance: Math.hypot(a.x - b.x, a.y - b.y), mid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } };
+    };
+    const onPinch = (event: PointerEvent): boolean => {
+      if (event.pointerType !== 'touch' || !touches.has(event.pointerId)) return false;
+      touches.set(event.pointerId, touchPoint(event));
+      if (!pinch || touches.size !== 2) return touches.size >= 2;
+      const next = pinchState();
+      if (pinch.distance > 0 && next.distance > 0) {
+        containerSelection.call(zoomBehavior.translateBy, (next.mid.x - pinch.mid.x) / transform.k, (next.mid.y - pinch.mid.y) / transform.k);
+        containerSelection.call(zoomBehavior.scaleBy, next.distance / pinch.distance, [next.mid.x, next.mid.y]);
+      }
+      pinch = next;
+      return true;
+    };
+
     const onPointerDown = (event: PointerEvent) => {
+      if (event.pointerType === 'touch') {
+        touches.set(event.pointerId, touchPoint(event));
+        if (touches.size === 2) {
+          dragging = false; // the second finger turns a probe drag into a pinch
+          pinch = pinchState();
+          container.setPointerCapture(event.pointerId);
+          event.preventDefault();
+          return;
+        }
+        if (touches.size > 2) return;
+      }
       if (event.button !== 0 || event.shiftKey || !view) return;
       const { map, screen } = pointerToMap(event);
       if (!map) return;
@@ -344,6 +384,7 @@ export function LatentMap() {
       event.preventDefault();
     };
     const onPointerMove = (event: PointerEvent) => {
+      if (onPinch(event)) return;
       if (!view) return;
       const { screen, map } = pointerToMap(event);
       if (!map) return;
@@ -363,6 +404,8 @@ export function LatentMap() {
       });
     };
     const onPointerUp = (event: PointerEvent) => {
+      touches.delete(event.pointerId);
+      if (touches.size < 2) pinch = null;
       if (brushStart && view) {
         const { screen } = pointerToMap(event);
         const a = view.toMap(screenPoint(brushStart.x, brushStart.y));
@@ -512,6 +555,18 @@ export function LatentMap() {
       </div>
     </div>
   );
+}
+
+/** The probe for a screen reader: "z₁ −3.2, z₂ 1.4, near 7s" (axis names of the projection shown). */
+function describeProbe(state: AppState, nearest: number): string {
+  const names = (state.map?.axisNames ?? DEFAULT_AXIS_NAMES).map((name) => name.replace(/\s*\(.*\)$/, ''));
+  const format = (value: number) => (value < 0 ? `−${Math.abs(value).toFixed(1)}` : value.toFixed(1));
+  const position = `${names[0]} ${format(state.probe.x)}, ${names[1]} ${format(state.probe.y)}`;
+  const dataset = state.dataset;
+  if (!dataset || nearest < 0 || nearest >= dataset.labels.length) return position;
+  const name = dataset.classNames[dataset.labels[nearest]] ?? '';
+  const plural = /^[\p{L}\d]+$/u.test(name) && !/s$/i.test(name) ? `${name}s` : name;
+  return `${position}, near ${plural}`;
 }
 
 function easeOut(t: number): number {

@@ -33,7 +33,8 @@ export function MapLegend() {
   const latents = useAppState((state) => state.latents);
   const errors = useAppState((state) => state.reconstructionErrors);
   const latentDim = latents?.latentDim ?? 2;
-  const palette = useMemo(() => classColors(dataset?.classNames.length ?? 0), [dataset]);
+  const scheme = useAppState((state) => state.classroom.palette);
+  const palette = useMemo(() => classColors(dataset?.classNames.length ?? 0, scheme), [dataset, scheme]);
   const valueScale = useMemo(() => {
     if (colourBy.mode === 'dimension' && latents) {
       return robustScale(codeColumn(latents.codes, latents.latentDim, Math.min(colourBy.dimension, latents.latentDim - 1)));

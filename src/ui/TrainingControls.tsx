@@ -1,5 +1,5 @@
 // Train / Pause / Resume / Step / Reset, the progress bar, and the backend picker.
-import type { BackendName } from '../train/protocol';
+import type { BackendChoice, BackendName } from '../train/protocol';
 import { useAppState, useController } from './controllerContext';
 import { formatCount, formatDuration } from './format';
 
@@ -85,6 +85,13 @@ const BACKEND_LABELS: Record<BackendName, string> = {
   cpu: 'CPU (plain JavaScript)',
 };
 
+const HOW_WORDS: Record<BackendChoice, string> = {
+  guess: ' (first guess)',
+  measured: ' (fastest measured)',
+  user: ' (your choice)',
+  fallback: ' (fallback)',
+};
+
 export function BackendPicker() {
   const controller = useController();
   const backend = useAppState((state) => state.backend);
@@ -100,14 +107,14 @@ export function BackendPicker() {
       <p className="backend-line" role="status">
         Backend: {backend.chosen}
         <span className="backend-how">
-          {backend.how === 'measured' ? ' (fastest measured)' : backend.how === 'user' ? ' (your choice)' : ' (fallback)'}
+          {HOW_WORDS[backend.how]}
         </span>
       </p>
       <label className="backend-select">
         <span>Run on</span>
         <select
           aria-label="Backend"
-          value={backend.how === 'measured' ? 'auto' : backend.chosen}
+          value={backend.how === 'measured' || backend.how === 'guess' ? 'auto' : backend.chosen}
           disabled={status === 'preparing'}
           onChange={(e) => controller.chooseBackend(e.target.value === 'auto' ? null : (e.target.value as BackendName))}
         >

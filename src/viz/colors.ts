@@ -25,14 +25,24 @@ export function packRgba(r: number, g: number, b: number, a = 255): number {
   return ((a & 0xff) << 24 | (b & 0xff) << 16 | (g & 0xff) << 8 | (r & 0xff)) >>> 0;
 }
 
-/** `count` distinct class colours, the first ten being Tableau 10 in its usual order. */
-export function classColors(count: number): Palette {
+/**
+ * Okabe and Ito's palette, distinguishable with the common colour-vision deficiencies, then two
+ * of Paul Tol's (wine, grey) to reach ten classes.
+ */
+const COLOUR_BLIND_SAFE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#000000', '#f0e442', '#882255', '#999999'];
+
+/**
+ * `count` distinct class colours, the first ten being Tableau 10 in its usual order (or the
+ * colour-blind-safe set).
+ */
+export function classColors(count: number, scheme: 'standard' | 'colour-blind' = 'standard'): Palette {
+  const base10 = scheme === 'colour-blind' ? COLOUR_BLIND_SAFE : schemeTableau10;
   const size = Math.max(0, Math.floor(count));
   const css: string[] = [];
   const packed = new Uint32Array(size);
   for (let i = 0; i < size; i++) {
-    const base = schemeTableau10[i % schemeTableau10.length];
-    const round = Math.floor(i / schemeTableau10.length) % SHADE_STEPS.length;
+    const base = base10[i % base10.length];
+    const round = Math.floor(i / base10.length) % SHADE_STEPS.length;
     const shade = SHADE_STEPS[round];
     const parsed = color(base);
     if (parsed === null) throw new Error(`Unparsable palette colour ${base}`);

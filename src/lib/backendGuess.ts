@@ -1,0 +1,46 @@
+// The backend to start training on before any backend has been measured: a guess from feature
+// detection alone (is there a real GPU, or only a software rasteriser?), so Train works at once.
+import type { BackendName } from '../train/protocol';
+
+/** What the browser says about its graphics, read without training anything. */
+export interface GraphicsFacts {
+  /** Backends whose browser feature exists here (a listed one may still fail to start). */
+  available: readonly BackendName[];
+  /** The WebGL renderer's name (unmasked where the browser allows), or '' if unknown. */
+  webglRenderer: string;
+  /** The WebGPU adapter's vendor, architecture and description joined, or '' if unknown. */
+  webgpuAdapter: string;
+  /** The WebGPU adapter says it is a fallback (software) adapter. */
+  webgpuIsFallback: boolean;
+  /** The wasm backend has every kernel a convolutional model's gradient needs. */
+  wasmTrainsConv: boolean;
+}
+
+/** Renderers that draw on the CPU: a "GPU" backend there only emulates one, slowly. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|lavapipe|software|microsoft basic render|mesa offscreen/i;
+
+/** Whether the graphics here come from a software rasteriser (or are unknown, which is treated the same). */
+export function hasOnlySoftwareGraphics(facts: GraphicsFacts): boolean {
+  const webglReal = facts.available.includes('webgl') && facts.webglRenderer !== '' && !SOFTWARE_RENDERER.test(facts.webglRenderer);
+  const webgpuReal =
+    facts.available.includes('webgpu') && !facts.webgpuIsFallback && facts.webgpuAdapter !== '' && !SOFTWARE_RENDERER.test(facts.webgpuAdapter);
+  return !webglReal && !webgpuReal;
+}
+
+/**
+ * The first backend to train on. Without a real GPU, WebAssembly wins for every model it can train
+ * (measured: several times WebGL on SwiftShader); with one, WebGL is the robust GPU path (WebGPU on
+ * some adapters has crashed pages on conv models). The background measurement then has the last word.
+ */
+export function guessBackend(facts: GraphicsFacts, kind: { convolutional: boolean }): BackendName {
+  const has = (name: BackendName) => facts.available.includes(name);
+  const wasmCanTrain = has('wasm') && (!kind.convolutional || facts.wasmTrainsConv);
+  if (hasOnlySoftwareGraphics(facts)) {
+    if (wasmCanTrain) return 'wasm';
+    // WebGPU on software adapters has crashed pages on conv models: plain CPU is slow but safe.
+    return has('webgl') ? 'webgl' : 'cpu';
+  }
+  if (has('webgl')) return 'webgl';
+  if (has('webgpu')) return 'webgpu';
+  return wasmCanTrain ? 'wasm' : 'cpu';
+}
