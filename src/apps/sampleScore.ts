@@ -3,13 +3,19 @@
 // vote is confident about its class (does it look like one class, or like a blend?).
 
 export interface ReferenceImages {
-  /** Pixels in [0, 1], image after image. */
-  pixels: Float32Array;
   /** Each reference image's class. */
   labels: Uint8Array;
   pixelsPerImage: number;
-  /** Squared norm of each image, so a distance costs one dot product. */
+  /** Squared norm of each image (pixels in [0, 1]), so a distance costs one dot product. */
   squaredNorms: Float64Array;
+  /**
+   * The non-zero pixels of each image, positions and values in [0, 1]: digits and shapes are mostly
+   * black, so dot products over these alone are several times faster than over every pixel.
+   * Image i's run is nonZeroStarts[i] .. nonZeroStarts[i + 1].
+   */
+  nonZeroStarts: Int32Array;
+  nonZeroPositions: Int32Array;
+  nonZeroValues: Float32Array;
 }
 
 /**
@@ -18,21 +24,32 @@ export interface ReferenceImages {
  */
 export function referenceImages(images: Uint8Array, labels: Uint8Array, rows: Int32Array, pixelsPerImage: number, maxImages = rows.length): ReferenceImages {
   const count = Math.min(rows.length, maxImages);
-  const pixels = new Float32Array(count * pixelsPerImage);
+  const chosen = Int32Array.from({ length: count }, (_, i) => rows[Math.floor((i * rows.length) / count)]);
   const chosenLabels = new Uint8Array(count);
   const squaredNorms = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const row = rows[Math.floor((i * rows.length) / count)];
+  const nonZeroStarts = new Int32Array(count + 1);
+  chosen.forEach((row, i) => {
     chosenLabels[i] = labels[row];
+    let nonZero = 0;
+    for (let p = 0; p < pixelsPerImage; p++) if (images[row * pixelsPerImage + p] !== 0) nonZero++;
+    nonZeroStarts[i + 1] = nonZeroStarts[i] + nonZero;
+  });
+  const nonZeroPositions = new Int32Array(nonZeroStarts[count]);
+  const nonZeroValues = new Float32Array(nonZeroStarts[count]);
+  chosen.forEach((row, i) => {
+    let k = nonZeroStarts[i];
     let norm = 0;
     for (let p = 0; p < pixelsPerImage; p++) {
-      const value = images[row * pixelsPerImage + p] / 255;
-      pixels[i * pixelsPerImage + p] = value;
+      const byte = images[row * pixelsPerImage + p];
+      if (byte === 0) continue;
+      const value = byte / 255;
+      nonZeroPositions[k] = p;
+      nonZeroValues[k++] = value;
       norm += value * value;
     }
     squaredNorms[i] = norm;
-  }
-  return { pixels, labels: chosenLabels, pixelsPerImage, squaredNorms };
+  });
+  return { labels: chosenLabels, pixelsPerImage, squaredNorms, nonZeroStarts, nonZeroPositions, nonZeroValues };
 }
 
 export interface SampleScore {
@@ -52,7 +69,7 @@ export interface SampleScore {
 
 /** Score `count` samples (pixels in [0, 1], back to back) against the reference images. */
 export function scoreSamples(samples: Float32Array, count: number, reference: ReferenceImages, k = 5, agree = 4): SampleScore {
-  const { pixelsPerImage, pixels, squaredNorms, labels } = reference;
+  const { pixelsPerImage, squaredNorms, labels, nonZeroStarts, nonZeroPositions, nonZeroValues } = reference;
   const referenceCount = labels.length;
   if (samples.length !== count * pixelsPerImage) {
     throw new RangeError(`Expected ${count} samples of ${pixelsPerImage} pixels, got ${samples.length} values.`);
@@ -73,9 +90,8 @@ export function scoreSamples(samples: Float32Array, count: number, reference: Re
     bestDistances.fill(Infinity);
     bestIndices.fill(-1);
     for (let r = 0; r < referenceCount; r++) {
-      const base = r * pixelsPerImage;
       let dot = 0;
-      for (let p = 0; p < pixelsPerImage; p++) dot += samples[offset + p] * pixels[base + p];
+      for (let k = nonZeroStarts[r], end = nonZeroStarts[r + 1]; k < end; k++) dot += samples[offset + nonZeroPositions[k]] * nonZeroValues[k];
       const squared = Math.max(0, sampleNorm + squaredNorms[r] - 2 * dot);
       if (squared >= bestDistances[neighbours - 1]) continue;
       // Insertion into the short sorted list of the best k.

@@ -24,6 +24,12 @@ export interface ProbeOptions {
   learningRate?: number;
   /** L2 penalty on the weights, per row. */
   l2?: number;
+  /**
+   * Subtract each feature's mean before scaling (default true). Raw pixels are mostly zero; left
+   * uncentred they stay zero, and the probe skips them, several times faster for the same answer
+   * (the bias absorbs the offset).
+   */
+  centre?: boolean;
 }
 
 export interface SoftmaxProbe {
@@ -72,8 +78,10 @@ export function trainSoftmaxProbe(
       scale[j] += d * d;
     }
   }
-  // A constant feature (an always-black border pixel) keeps scale 1: it then contributes nothing.
+  // A constant feature (an always-black border pixel) keeps scale 1: it then contributes nothing
+  // when centred, and a constant the bias could equally hold when not.
   for (let j = 0; j < dim; j++) scale[j] = scale[j] > 0 ? Math.sqrt(scale[j] / rows.length) : 1;
+  if (options.centre === false) mean.fill(0);
 
   const weights = new Float64Array(dim * classCount);
   const bias = new Float64Array(classCount);
