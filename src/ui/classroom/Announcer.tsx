@@ -1,0 +1,19 @@
+// Says, politely, what a screen-reader user would otherwise miss: each epoch's end and each notice.
+import { useAppState } from '../controllerContext';
+import { formatLoss } from '../format';
+
+export function Announcer() {
+  const lastEpoch = useAppState((state) => state.losses.at(-1) ?? null);
+  const epochs = useAppState((state) => state.applied?.training.epochs ?? 0);
+  const lastNotice = useAppState((state) => state.notices.at(-1) ?? null);
+  return (
+    <>
+      <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-announces="epoch">
+        {lastEpoch ? `Epoch ${lastEpoch.epoch} of ${epochs} done: loss ${formatLoss(lastEpoch.train)}, held-out ${formatLoss(lastEpoch.heldOut)}.` : ''}
+      </div>
+      <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-announces="notice">
+        {lastNotice?.text ?? ''}
+      </div>
+    </>
+  );
+}

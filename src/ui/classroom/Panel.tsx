@@ -1,0 +1,20 @@
+// A panel a link can hide (`hide=...`) and presenter mode can leave out when the step does not need it.
+import type { ReactNode } from 'react';
+import { PRESENTER_PANELS, type PanelName } from '../../state/classroom';
+import { LESSON_STEPS } from '../../lesson/steps';
+import type { AppState } from '../../state/appState';
+import { useAppState } from '../controllerContext';
+
+/** Whether `name` is shown in this state. */
+export function panelShown(state: AppState, name: PanelName): boolean {
+  const { hidden, presenter, lessonStep } = state.classroom;
+  if (hidden.includes(name)) return false;
+  if (!presenter) return true;
+  const step = lessonStep === null ? null : LESSON_STEPS[lessonStep];
+  return (step?.shows ?? PRESENTER_PANELS).includes(name);
+}
+
+export function Panel({ name, children }: { name: PanelName; children: ReactNode }) {
+  const shown = useAppState((state) => panelShown(state, name));
+  return shown ? <>{children}</> : null;
+}

@@ -1,0 +1,42 @@
+// The classroom link: every setting of the current kind, the built-in dataset, the projection,
+// the colouring, the palette, presenter mode, the lesson step and the hidden panels.
+import { DEFAULT_RAW_SETTINGS, KIND_FIELDS, type AnySettingField } from '../../model/validate';
+import type { AutoencoderKind } from '../../model/spec';
+import type { AppState } from '../../state/appState';
+import type { LinkView } from '../../state/linkView';
+import { settingsToHash } from '../../state/urlState';
+
+/** The settings every kind reads; each kind adds its own (KIND_FIELDS). */
+const COMMON_FIELDS: readonly AnySettingField[] = ['kind', 'latentDim', 'hiddenSizes', 'activation', 'loss', 'learningRate', 'batchSize', 'epochs', 'seed'];
+
+export function classroomHash(state: AppState): string {
+  const kind = (state.rawSettings.kind ?? 'basic') as AutoencoderKind;
+  const { classroom, colourBy } = state;
+  const view: Partial<LinkView> = {
+    colour: colourBy,
+    palette: classroom.palette,
+    presenter: classroom.presenter,
+  };
+  if (classroom.dataSource !== 'files') view.data = classroom.dataSource;
+  if (classroom.lessonStep !== null) view.lesson = classroom.lessonStep;
+  if (classroom.hidden.length > 0) view.hide = [...classroom.hidden];
+  return settingsToHash(state.rawSettings, DEFAULT_RAW_SETTINGS, {
+    fields: [...COMMON_FIELDS, ...(KIND_FIELDS[kind] ?? [])],
+    projection: state.projectionKind,
+    view,
+  });
+}
+
+/** The short hash kept in the address bar as things change: only what differs from a fresh page. */
+export function liveHash(state: AppState): string {
+  const { classroom, colourBy } = state;
+  const view: Partial<LinkView> = {};
+  if (classroom.dataSource !== 'files' && classroom.dataSource !== 'mnist') view.data = classroom.dataSource;
+  if (colourBy.mode !== 'label') view.colour = colourBy;
+  if (classroom.palette !== 'standard') view.palette = classroom.palette;
+  if (classroom.presenter) view.presenter = true;
+  if (classroom.lessonStep !== null) view.lesson = classroom.lessonStep;
+  if (classroom.hidden.length > 0) view.hide = [...classroom.hidden];
+  const projection = state.projectionKind === 'none' || (state.projectionKind === 'pca' && (state.applied?.spec.latentDim ?? 2) > 2) ? undefined : state.projectionKind;
+  return settingsToHash(state.rawSettings, DEFAULT_RAW_SETTINGS, { projection, view });
+}

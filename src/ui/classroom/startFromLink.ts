@@ -1,0 +1,20 @@
+// Opening a link: the view it names (dataset, colouring, palette, presenter mode, lesson step,
+// hidden panels) is set before the first model is built, so the page opens as it was shared.
+import type { AppController } from '../../state/controller';
+import type { LinkView } from '../../state/linkView';
+import { BUILT_IN_MNIST_PATH } from '../../data/packedDataset';
+import { switchToBuiltInSet } from '../builtInSets';
+
+export async function startFromLink(controller: AppController, view: Partial<LinkView>): Promise<void> {
+  controller.setClassroom({
+    ...(view.presenter !== undefined ? { presenter: view.presenter } : {}),
+    ...(view.lesson !== undefined ? { lessonStep: view.lesson } : {}),
+    ...(view.hide ? { hidden: view.hide } : {}),
+    ...(view.palette ? { palette: view.palette } : {}),
+  });
+  if (view.colour) controller.colourBy(view.colour.mode, view.colour.dimension, view.colour.factor);
+  if (view.data && view.data !== 'mnist') {
+    if (await switchToBuiltInSet(controller, view.data)) return;
+  }
+  await controller.loadBuiltInData(new URL(BUILT_IN_MNIST_PATH, document.baseURI).href);
+}
