@@ -7,6 +7,7 @@ import type { AutoencoderSpec } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';
 import type { TrainerState } from './trainer';
 import { transferablesOf, type WeightSnapshot, type WorkerCommand, type WorkerEvent } from './protocol';
+import { STATE_KEEP_INTERVAL_MS, WorkerRecoveryLog } from './workerRecovery';
 
 export type EventListener = (event: WorkerEvent) => void;
 
@@ -47,25 +48,85 @@ export class TrainingClient {
   /** Increases whenever the decoder's weights change, so views know to decode again. */
   decoderVersion = 0;
 
-  constructor(private readonly onEvent: EventListener, onNotice: (text: string) => void) {
+  /** The data, settings and latest state a replacement worker would need. */
+  private readonly recovery = new WorkerRecoveryLog(performance.now());
+  private readonly watchdog: ReturnType<typeof setInterval>;
+  private lastStateKeptAt = 0;
+
+  constructor(private readonly onEvent: EventListener, private readonly onNotice: (text: string) => void) {
     // The main thread only decodes one code at a time: the CPU backend does that in well under a
     // millisecond and never competes with the worker for the GPU.
     this.mainThreadTf = tf.setBackend('cpu').then(() => undefined);
     try {
-      this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-      this.worker.onmessage = (event: MessageEvent<WorkerEvent>) => this.receive(event.data);
-      this.worker.onerror = (event) => {
-        event.preventDefault();
-        onNotice(`The training worker stopped (${event.message || 'unknown error'}); training moved into the page.`);
-        this.rejectPendingEncodes('The training worker stopped before it answered.');
-        this.worker?.terminate();
-        this.worker = null;
-        void this.startInPage();
-      };
+      this.startWorker();
     } catch (error) {
       onNotice(`Web Workers are not available (${String(error)}); training runs in the page and may stutter.`);
       void this.startInPage();
     }
+    // Once a second: replace a worker that has gone silent while training, and keep its state fresh.
+    this.watchdog = setInterval(() => this.watch(), 1000);
+  }
+
+  private startWorker(): Worker {
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<WorkerEvent>) => {
+      this.recovery.recordEvent(event.data, performance.now());
+      this.receive(event.data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.replaceWorker(`The training worker crashed (${event.message || 'unknown error'})`);
+    };
+    this.worker = worker;
+    return worker;
+  }
+
+  private watch(): void {
+    if (!this.worker) return;
+    const now = performance.now();
+    if (this.recovery.isSilent(now)) {
+      this.replaceWorker('The training worker stopped answering');
+      return;
+    }
+    if (this.recovery.status === 'training' && now - this.lastStateKeptAt > STATE_KEEP_INTERVAL_MS) this.keepLatestState();
+  }
+
+  /** Ask the worker for its whole state and keep it (cheap next to training: a few MB every few seconds). */
+  private keepLatestState(): void {
+    this.lastStateKeptAt = performance.now();
+    const token = this.recovery.stateRequestToken();
+    this.exportState().then(
+      ({ state }) => this.recovery.keepState(state, token),
+      () => {}, // no model yet, or the worker went away: the previous state stays
+    );
+  }
+
+  /** Replace a crashed or silent worker by a fresh one carried on from the last state the page holds. */
+  private replaceWorker(reason: string): void {
+    this.rejectPendingEncodes('The training worker stopped before it answered.');
+    this.worker?.terminate();
+    this.worker = null;
+    const now = performance.now();
+    const from = this.recovery.keptStep;
+    const redone = Math.max(0, this.recovery.reportedStep - from);
+    const lost = redone > 0 ? ` (the last ${redone} steps are trained again)` : '';
+    this.recovery.lastHeardAt = now;
+    if (!this.recovery.allowRestart(now)) {
+      this.onNotice(`${reason} again; training moved into the page and carries on from step ${from}${lost}.`);
+      this.pending = this.recovery.replay();
+      void this.startInPage();
+      return;
+    }
+    let worker: Worker;
+    try {
+      worker = this.startWorker();
+    } catch {
+      this.pending = this.recovery.replay();
+      void this.startInPage();
+      return;
+    }
+    for (const command of this.recovery.replay()) worker.postMessage(command, transferablesOf(command));
+    this.onNotice(`${reason}; a new one carries on from step ${from} with the same weights and optimizer state${lost}.`);
   }
 
   private async startInPage(): Promise<void> {
@@ -77,6 +138,7 @@ export class TrainingClient {
   }
 
   send(command: WorkerCommand): void {
+    this.recovery.recordCommand(command);
     if (command.type === 'configure' || command.type === 'restore') this.prepareReplica(command.config.spec);
     if (this.worker) {
       this.worker.postMessage(command, transferablesOf(command));
@@ -196,6 +258,7 @@ export class TrainingClient {
 
   dispose(): void {
     this.rejectPendingEncodes('Training was stopped.');
+    clearInterval(this.watchdog);
     this.worker?.terminate();
     this.replica?.dispose();
   }

@@ -1,0 +1,145 @@
+// What the page keeps so that a crashed or silent training worker can be replaced without losing
+// the run: the data the worker was given, the model's settings, the latest training state it sent
+// (weights, Adam moments, step) and the choices made since; and the commands that rebuild a fresh
+// worker from them. Plain bookkeeping, free of worker APIs, so tests can drive it directly.
+import type { ExperimentConfig } from '../model/spec';
+import type { TrainerState } from './trainer';
+import type { BackendName, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
+
+type LoadData = Extract<WorkerCommand, { type: 'load-data' }>;
+
+/** A silent worker is given up on after this long while it trains (it sends progress every step). */
+export const WORKER_SILENCE_MS = 15_000;
+/** How often the page asks a training worker for its state: what a crash can lose at most. */
+export const STATE_KEEP_INTERVAL_MS = 5_000;
+/** More restarts than this within RESTART_WINDOW_MS means something is wrong that a restart cannot fix. */
+export const MAX_RESTARTS = 3;
+export const RESTART_WINDOW_MS = 60_000;
+
+export class WorkerRecoveryLog {
+  private data: LoadData | null = null;
+  private config: ExperimentConfig | null = null;
+  /** The latest state of the model built from `config`, or null before the first one arrives. */
+  private state: TrainerState | null = null;
+  /** Bumped by every command that replaces the model, so a late state of an older one is refused. */
+  private modelGeneration = 0;
+  private wantReconstructionErrors = false;
+  private backendChoice: { backend: BackendName | null } | null = null;
+  private restartTimes: number[] = [];
+  /** The worker's last reported status. */
+  status: TrainerStatus = 'idle';
+  /** The step of the worker's latest progress report. */
+  reportedStep = 0;
+  /** When the worker was last heard from (ms, the clock passed in). */
+  lastHeardAt: number;
+
+  constructor(now: number) {
+    this.lastHeardAt = now;
+  }
+
+  /**
+   * Note a command before it is sent (and its buffers transferred): data and model commands are
+   * kept, with copies of their buffers, so they can be sent again.
+   */
+  recordCommand(command: WorkerCommand): void {
+    switch (command.type) {
+      case 'load-data':
+        this.data = {
+          ...command,
+          images: command.images.slice(),
+          labels: command.labels.slice(),
+          train: command.train.slice(),
+          heldOut: command.heldOut.slice(),
+        };
+        this.state = null;
+        this.modelGeneration++;
+        return;
+      case 'configure':
+        this.config = command.config;
+        this.state = null;
+        this.modelGeneration++;
+        return;
+      case 'restore':
+        this.config = command.config;
+        this.state = structuredClone(command.state);
+        this.modelGeneration++;
+        return;
+      case 'reset':
+        this.state = null;
+        this.modelGeneration++;
+        return;
+      case 'want-reconstruction-errors':
+        this.wantReconstructionErrors = command.enabled;
+        return;
+      case 'set-backend':
+        this.backendChoice = { backend: command.backend };
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Note an event from the worker: it is alive, and its status is kept. */
+  recordEvent(event: WorkerEvent, now: number): void {
+    this.lastHeardAt = now;
+    if (event.type === 'status') this.status = event.status;
+    else if (event.type === 'progress') this.reportedStep = event.figures.globalStep;
+  }
+
+  /** A token for a state request; pass it back with the answer. */
+  stateRequestToken(): number {
+    return this.modelGeneration;
+  }
+
+  /** Keep a state the worker sent, unless the model has been replaced since it was asked for. */
+  keepState(state: TrainerState, token: number): void {
+    if (token !== this.modelGeneration) return;
+    if (this.state && state.globalStep < this.state.globalStep) return;
+    this.state = state;
+  }
+
+  /** Steps of the kept state (0 before any). */
+  get keptStep(): number {
+    return this.state?.globalStep ?? 0;
+  }
+
+  /** True when the worker has said nothing for too long while it should be training. */
+  isSilent(now: number): boolean {
+    return this.status === 'training' && now - this.lastHeardAt > WORKER_SILENCE_MS;
+  }
+
+  /** Count a restart; false when there have been too many lately to try another. */
+  allowRestart(now: number): boolean {
+    this.restartTimes = this.restartTimes.filter((time) => now - time < RESTART_WINDOW_MS);
+    if (this.restartTimes.length >= MAX_RESTARTS) return false;
+    this.restartTimes.push(now);
+    return true;
+  }
+
+  /**
+   * The commands that bring a fresh worker to where this one was: the data, the model at its
+   * latest kept state (or built afresh from its settings), the choices made, then training again
+   * if it was training. Each call returns fresh copies, since sending transfers their buffers.
+   */
+  replay(): WorkerCommand[] {
+    const commands: WorkerCommand[] = [];
+    if (this.data) {
+      const data = this.data;
+      commands.push({
+        ...data,
+        images: data.images.slice(),
+        labels: data.labels.slice(),
+        train: data.train.slice(),
+        heldOut: data.heldOut.slice(),
+      });
+    }
+    if (this.backendChoice) commands.push({ type: 'set-backend', backend: this.backendChoice.backend });
+    if (this.config) {
+      if (this.state) commands.push({ type: 'restore', config: this.config, state: structuredClone(this.state) });
+      else commands.push({ type: 'configure', config: this.config });
+    }
+    if (this.wantReconstructionErrors) commands.push({ type: 'want-reconstruction-errors', enabled: true });
+    if (this.config && this.status === 'training') commands.push({ type: 'train' });
+    return commands;
+  }
+}
