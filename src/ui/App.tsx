@@ -16,6 +16,7 @@ import { Notices } from './Notices';
 import { DataPanel } from './DataPanel';
 import { WalksPanel } from './WalksPanel';
 import { CompareView, startComparison } from './CompareView';
+import { ApplicationsPanel } from './applications/ApplicationsPanel';
 import { useAppState, useController } from './controllerContext';
 import { ClassroomBar } from './classroom/ClassroomBar';
 import { Panel } from './classroom/Panel';
@@ -89,6 +90,7 @@ export function App() {
         </aside>
       </main>
       )}
+      {dataset && <ApplicationsPanel second={second} />}
     </div>
   );
 }

@@ -1,0 +1,14 @@
+// The Applications panel's tabs, in the order the lesson lists the uses of an autoencoder.
+import type { ComponentType } from 'react';
+
+export interface ApplicationTab {
+  /** Stable id for element ids and tests, e.g. 'versus-pca'. */
+  id: string;
+  /** The tab's visible name, e.g. 'Versus PCA'. */
+  label: string;
+  /** The tab's content; it reads the model through `useApplications()` and recomputes on `useMeasureTick()`. */
+  Component: ComponentType;
+}
+
+/** Lesson order: Versus PCA, Denoising, Anomalies, Compression, Generation, Features, Bottleneck sweep. */
+export const APPLICATION_TABS: ApplicationTab[] = [];
