@@ -77,12 +77,13 @@ export function App() {
           <LatentMap />
           <Panel name="legend"><MapLegend /></Panel>
           <SelectionGallery />
+          <Panel name="loss" only="presenter"><LossChart /></Panel>
           <Panel name="walks"><WalksPanel /></Panel>
         </section>
         <aside className="results" aria-label="Results">
           <Panel name="decoded"><DecodedImage /></Panel>
           <Panel name="reconstructions"><ReconstructionGrid /></Panel>
-          <Panel name="loss"><LossChart /></Panel>
+          <Panel name="loss" only="normal"><LossChart /></Panel>
           <Panel name="kind"><KindPanel /></Panel>
           <Panel name="histogram"><CodeHistogram /></Panel>
           <Panel name="prior"><PriorSamples /></Panel>

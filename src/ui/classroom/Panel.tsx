@@ -14,7 +14,13 @@ export function panelShown(state: AppState, name: PanelName): boolean {
   return (step?.shows ?? PRESENTER_PANELS).includes(name);
 }
 
-export function Panel({ name, children }: { name: PanelName; children: ReactNode }) {
-  const shown = useAppState((state) => panelShown(state, name));
+/**
+ * `only` places a panel in one mode: presenter mode moves some panels where they get more room
+ * (the loss chart under the map, so its text is drawn at full size).
+ */
+export function Panel({ name, only, children }: { name: PanelName; only?: 'presenter' | 'normal'; children: ReactNode }) {
+  const shown = useAppState(
+    (state) => panelShown(state, name) && (only === undefined || (only === 'presenter') === state.classroom.presenter),
+  );
   return shown ? <>{children}</> : null;
 }
