@@ -7,7 +7,11 @@
 //   decodeP95Ms              95th percentile of the main-thread decode per probe move, while training
 //   longestMainThreadTaskMs  longest main-thread task (Long Tasks API) while training and dragging
 //   scatterFrameMs10k        median time to draw one map frame of 10,000 points (and its p95)
-//   knn5At30s                held-out 5-NN accuracy on the map after 30 s of training, default settings
+//   knn5At10s, knn5At30s, knn5At60s
+//                            held-out 5-NN accuracy on the map 10, 30 and 60 s after pressing Train
+//   trainEnabledMs           page load (navigation start) to the moment Train is shown enabled
+//   firstStepMs              Train pressed to the first training step shown in the progress line
+//   backendAtStart           the backend the app guessed and started on (`backend` is where it ended)
 //   scatterFrameMs70k        median time to draw 70,000 clustered points while panning (synthetic)
 //   hoverMs70k               mean time of one hover hit-test among 70,000 points
 //   pcaMs10k, umapMs5k       PCA of 10,000 32-D codes; UMAP of 5,000 16-D codes (fit and layout)
@@ -15,8 +19,10 @@
 //                            the 70,000 Fashion-MNIST images (Debian's dataset-fashion-mnist) loaded
 //                            through the file input, and the app's map frame while zooming them
 //   perKind                  per autoencoder kind: the backend the app picked, app and bare images/s
-// Usage: npm run bench [-- --seconds 30] [--settings "lr=0.005&batch=64"] [--no-bare] [--no-kinds]
-//                      [--kind-seconds 10]
+// Usage: npm run bench [-- --seconds 60] [--settings "lr=0.005&batch=64"] [--no-bare] [--no-kinds]
+//                      [--kind-seconds 10]   (DIST_DIR=... benches another build folder)
+// Each part of the bench is one section below: a section that fails reports `<section>Error` and
+// the others still print, so a new section (new figures) can never take the old ones down.
 import { existsSync } from 'node:fs';
 import { startPreviewServer, launchBrowser } from '../tests/browser/harness.mjs';
 
@@ -27,7 +33,11 @@ const FASHION = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't1
 
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const trainSeconds = Number(option('--seconds')) || 30;
+/** Seconds of default-settings training in the app run; the kNN figures are read at 10, 30 and 60 s. */
+const trainSeconds = Number(option('--seconds')) || 60;
+const KNN_TIMES_S = [10, 30, 60];
+/** The bare loop's run: long enough to be steady, short enough not to dominate the bench. */
+const bareSeconds = Math.min(20, Math.max(10, trainSeconds - 10));
 /** Settings as in the app's link, e.g. --settings "hidden=128,32&lr=0.005"; the defaults when absent. */
 const settingsHash = option('--settings') ?? '';
 const skipBare = args.includes('--no-bare');
@@ -70,7 +80,11 @@ async function benchKindApp(browser, baseUrl, kind, seconds) {
   return { backend, imagesPerSecond };
 }
 
-/** A page that records every main-thread task over 50 ms (Long Tasks API) in `window.longTasks`. */
+/**
+ * A page that records every main-thread task over 50 ms (Long Tasks API) in `window.longTasks`, and
+ * in `window.startupTimes` (page clock, ms from navigation start) when Train was first shown enabled,
+ * when it was pressed and when the progress line first showed a step taken.
+ */
 async function pageWatchingLongTasks(browser) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
   await page.addInitScript(() => {
@@ -78,6 +92,29 @@ async function pageWatchingLongTasks(browser) {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
     }).observe({ type: 'longtask', buffered: true });
+    const times = { trainEnabled: null, trainClicked: null, firstStep: null };
+    window.startupTimes = times;
+    const trainButton = () => [...document.querySelectorAll('button')].find((button) => button.textContent?.trim() === 'Train');
+    const look = () => {
+      const now = performance.now();
+      const button = trainButton();
+      if (times.trainEnabled === null && button && !button.disabled) times.trainEnabled = now;
+      if (times.trainClicked !== null && times.firstStep === null) {
+        const match = /step (\d+) \//.exec(document.querySelector('.progress-head')?.textContent ?? '');
+        const epoch = /Epoch (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
+        if (match && (Number(match[1]) > 0 || Number(epoch?.[1] ?? 1) > 1)) times.firstStep = now;
+      }
+    };
+    document.addEventListener(
+      'click',
+      (event) => {
+        if (times.trainClicked === null && event.target instanceof window.Element && event.target.closest('button')?.textContent?.trim() === 'Train') {
+          times.trainClicked = performance.now();
+        }
+      },
+      true,
+    );
+    new window.MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   });
   return page;
 }
@@ -115,18 +152,32 @@ async function benchApp70k(browser, baseUrl) {
   };
 }
 
+const knnValue = async (page) => {
+  const value = await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value');
+  return value ? Number(value) : null;
+};
+
 async function benchApp(browser, baseUrl) {
   const page = await pageWatchingLongTasks(browser);
   await page.goto(`${baseUrl}#${settingsHash}`);
   const line = page.getByRole('status').filter({ hasText: /^Backend: (webgpu|webgl|wasm|cpu)\b/ });
   await line.waitFor({ timeout: 180_000 });
-  const backend = /^Backend: (\w+)/.exec(await line.innerText())[1];
+  // Press Train the moment it can be pressed, as an impatient visitor would.
+  await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor({ timeout: 180_000 });
+  const backendAtStart = /^Backend: (\w+)/.exec(await line.innerText())[1];
   const batchSize = Number(await page.getByLabel('Batch size').inputValue());
-  const backendReports = await page.locator('.backend-reports').innerText();
 
   await page.getByRole('button', { name: 'Train' }).click();
   const trainStart = await page.evaluate(() => performance.now());
   const startedAt = Date.now();
+  // The kNN figure at fixed times after the click, read in the background of the drag below.
+  const knnAt = {};
+  const knnReads = Promise.all(
+    KNN_TIMES_S.filter((seconds) => seconds <= trainSeconds).map(async (seconds) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + seconds * 1000 - Date.now())));
+      knnAt[seconds] = await knnValue(page);
+    }),
+  );
   await page.waitForTimeout(3000);
   const stepAt3s = await readProgress(page);
   const timeAt3s = Date.now();
@@ -146,16 +197,23 @@ async function benchApp(browser, baseUrl) {
   const metrics = await page.evaluate(() => window.latentExplorerMetrics.snapshot());
 
   await page.waitForTimeout(Math.max(0, startedAt + trainSeconds * 1000 - Date.now()));
-  const knn = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
   const stepAtEnd = await readProgress(page);
   const timeAtEnd = Date.now();
+  await knnReads;
+  const backend = /^Backend: (\w+)/.exec(await line.innerText())[1];
+  const backendReports = await page.locator('.backend-reports').innerText();
+  const startup = await page.evaluate(() => window.startupTimes);
   const longTasks = await page.evaluate((start) => window.longTasks.filter((task) => task.start >= start), trainStart);
   const frames = metrics.frameMs.filter((_, i) => metrics.framePoints[i] === 10_000);
   await page.close();
   return {
     backend,
+    backendAtStart,
     backendReports,
     batchSize,
+    trainEnabledMs: startup.trainEnabled,
+    firstStepMs: startup.firstStep !== null && startup.trainClicked !== null ? startup.firstStep - startup.trainClicked : null,
+    knnAt,
     trainImgPerSecApp: ((stepAtEnd - stepAt3s) * batchSize) / ((timeAtEnd - timeAt3s) / 1000),
     decodeP95Ms: percentile(metrics.decodeMs, 0.95),
     decodeCount: metrics.decodeMs.length,
@@ -163,7 +221,6 @@ async function benchApp(browser, baseUrl) {
     longTaskCount: longTasks.length,
     scatterFrameMs10k: percentile(frames, 0.5),
     scatterFrameP95Ms10k: percentile(frames, 0.95),
-    knn5At30s: knn,
   };
 }
 
@@ -187,55 +244,110 @@ async function benchMicro(browser, baseUrl) {
   return result;
 }
 
-const server = await startPreviewServer();
+/**
+ * The bench's sections, in order. Each returns some of the report's fields; one that throws adds
+ * `<name>Error` instead, and the rest still run. New figures go in a new section (or a new field of
+ * one), never by changing the shape of the others.
+ */
+const SECTIONS = [
+  {
+    name: 'app',
+    async run({ browser, baseUrl, shared }) {
+      const app = await benchApp(browser, baseUrl);
+      shared.app = app;
+      return {
+        backend: app.backend,
+        backendAtStart: app.backendAtStart,
+        batchSize: app.batchSize,
+        trainEnabledMs: round(app.trainEnabledMs, 0),
+        firstStepMs: round(app.firstStepMs, 0),
+        trainImgPerSecApp: round(app.trainImgPerSecApp, 0),
+        decodeP95Ms: round(app.decodeP95Ms),
+        decodeCount: app.decodeCount,
+        longestMainThreadTaskMs: round(app.longestMainThreadTaskMs, 0),
+        longTaskCount: app.longTaskCount,
+        scatterFrameMs10k: round(app.scatterFrameMs10k),
+        scatterFrameP95Ms10k: round(app.scatterFrameP95Ms10k),
+        knn5At10s: round(app.knnAt[10] ?? null, 3),
+        knn5At30s: round(app.knnAt[30] ?? null, 3),
+        knn5At60s: round(app.knnAt[60] ?? null, 3),
+      };
+    },
+  },
+  {
+    name: 'bare',
+    async run({ browser, baseUrl, shared }) {
+      if (skipBare || !shared.app) return { trainImgPerSecBare: null, appVsBare: null };
+      const bare = await benchBare(browser, baseUrl, shared.app.backend, bareSeconds);
+      return {
+        trainImgPerSecBare: round(bare.imagesPerSecond, 0),
+        appVsBare: round(shared.app.trainImgPerSecApp / bare.imagesPerSecond, 3),
+      };
+    },
+  },
+  {
+    name: 'micro',
+    async run({ browser, baseUrl }) {
+      const micro = await benchMicro(browser, baseUrl);
+      return {
+        scatterFrameMs70k: round(micro.scatterFrameMs70k),
+        scatterFrameP95Ms70k: round(micro.scatterFrameP95Ms70k),
+        hoverMs70k: round(micro.hoverMs70k, 4),
+        pcaMs10k: round(micro.pcaMs10k, 1),
+        umapMs5k: round(micro.umapMs5k, 0),
+      };
+    },
+  },
+  {
+    name: 'full',
+    async run({ browser, baseUrl }) {
+      const full = await benchApp70k(browser, baseUrl);
+      return {
+        load70kMs: full?.load70kMs ?? null,
+        longestTaskDuringLoad70kMs: full ? round(full.longestTaskDuringLoad70kMs, 0) : null,
+        appScatterFrameMs70k: full ? round(full.appScatterFrameMs70k) : null,
+        appScatterFrameP95Ms70k: full ? round(full.appScatterFrameP95Ms70k) : null,
+      };
+    },
+  },
+  {
+    name: 'perKind',
+    async run({ browser, baseUrl }) {
+      const perKind = {};
+      if (!skipKinds) {
+        for (const kind of KINDS) {
+          const app = await benchKindApp(browser, baseUrl, kind, kindSeconds);
+          const bare = await benchBare(browser, baseUrl, app.backend, kindSeconds, `kind=${kind}`);
+          perKind[kind] = {
+            backend: app.backend,
+            trainImgPerSecApp: round(app.imagesPerSecond, 0),
+            trainImgPerSecBare: round(bare.imagesPerSecond, 0),
+            appVsBare: round(app.imagesPerSecond / bare.imagesPerSecond, 3),
+          };
+        }
+      }
+      return { perKind };
+    },
+  },
+];
+
+const server = await startPreviewServer({ root: process.env.DIST_DIR });
 const browser = await launchBrowser();
 try {
-  const app = await benchApp(browser, server.url);
-  const bare = skipBare
-    ? { imagesPerSecond: NaN }
-    : await benchBare(browser, server.url, app.backend, Math.max(10, trainSeconds - 10));
-  const micro = await benchMicro(browser, server.url);
-  const full = await benchApp70k(browser, server.url);
-  const perKind = {};
-  if (!skipKinds) {
-    for (const kind of KINDS) {
-      const app = await benchKindApp(browser, server.url, kind, kindSeconds);
-      const bare = await benchBare(browser, server.url, app.backend, kindSeconds, `kind=${kind}`);
-      perKind[kind] = {
-        backend: app.backend,
-        trainImgPerSecApp: round(app.imagesPerSecond, 0),
-        trainImgPerSecBare: round(bare.imagesPerSecond, 0),
-        appVsBare: round(app.imagesPerSecond / bare.imagesPerSecond, 3),
-      };
+  const shared = {};
+  const report = {};
+  for (const section of SECTIONS) {
+    try {
+      Object.assign(report, await section.run({ browser, baseUrl: server.url, shared }));
+    } catch (error) {
+      report[`${section.name}Error`] = error instanceof Error ? error.message : String(error);
     }
   }
-  const report = {
-    backend: app.backend,
-    batchSize: app.batchSize,
-    trainImgPerSecApp: round(app.trainImgPerSecApp, 0),
-    trainImgPerSecBare: round(bare.imagesPerSecond, 0),
-    appVsBare: round(app.trainImgPerSecApp / bare.imagesPerSecond, 3),
-    decodeP95Ms: round(app.decodeP95Ms),
-    decodeCount: app.decodeCount,
-    longestMainThreadTaskMs: round(app.longestMainThreadTaskMs, 0),
-    longTaskCount: app.longTaskCount,
-    scatterFrameMs10k: round(app.scatterFrameMs10k),
-    scatterFrameP95Ms10k: round(app.scatterFrameP95Ms10k),
-    knn5At30s: round(app.knn5At30s, 3),
-    scatterFrameMs70k: round(micro.scatterFrameMs70k),
-    scatterFrameP95Ms70k: round(micro.scatterFrameP95Ms70k),
-    hoverMs70k: round(micro.hoverMs70k, 4),
-    pcaMs10k: round(micro.pcaMs10k, 1),
-    umapMs5k: round(micro.umapMs5k, 0),
-    load70kMs: full?.load70kMs ?? null,
-    longestTaskDuringLoad70kMs: full ? round(full.longestTaskDuringLoad70kMs, 0) : null,
-    appScatterFrameMs70k: full ? round(full.appScatterFrameMs70k) : null,
-    appScatterFrameP95Ms70k: full ? round(full.appScatterFrameP95Ms70k) : null,
+  Object.assign(report, {
     trainSeconds,
     settings: settingsHash || 'defaults',
-    backendSelfTest: app.backendReports.replace(/\s+/g, ' ').trim(),
-    perKind,
-  };
+    backendSelfTest: shared.app ? shared.app.backendReports.replace(/\s+/g, ' ').trim() : null,
+  });
   console.log(JSON.stringify(report, null, 2));
 } finally {
   await browser.close();

@@ -47,7 +47,7 @@ export const measureInWorker: BackendMeasurer = (request) => {
     event.preventDefault();
     finish({ error: event.message || 'the measurement worker stopped' });
   };
-  // Copies: the session keeps its own data and config.
+  // The data is the measurement's own copy (see selfTestData), so its buffer can move.
   worker.postMessage(request, [request.data.images.buffer]);
   return {
     reports,

@@ -32,9 +32,12 @@ export async function measureBackends(
   available: readonly BackendName[],
   missing: ReadonlyMap<BackendName, string>,
   hooks: SelfTestHooks,
+  /** Backends that work but are not worth timing here, with the reason (e.g. a software GPU adapter). */
+  notMeasured: ReadonlyMap<BackendName, string> = new Map(),
 ): Promise<BackendReport[]> {
   const reports: BackendReport[] = [...missing].map(([name, problem]) => ({ name, works: false, problem }));
-  for (const name of SELF_TEST_ORDER.filter((candidate) => available.includes(candidate))) {
+  for (const [name, problem] of notMeasured) if (available.includes(name)) reports.push({ name, works: true, problem });
+  for (const name of SELF_TEST_ORDER.filter((candidate) => available.includes(candidate) && !notMeasured.has(candidate))) {
     if (name === 'cpu' && reports.some((report) => report.name === 'wasm' && report.works)) {
       reports.push({ name, works: true, problem: 'not measured: WebAssembly is faster' });
       continue;
