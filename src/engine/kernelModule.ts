@@ -4,6 +4,7 @@ import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
+  heapBase(): number;
   gemmScratchBytes(m: number, n: number, k: number): number;
   gemm(
     a: number, b: number, c: number, m: number, n: number, k: number,
@@ -30,23 +31,25 @@ export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu:
 export type EngineActivation = keyof typeof ACTIVATION_CODES;
 
 const PAGE_BYTES = 65536;
-/** The module's own data (none with the stub runtime) sits below this; scratch starts here. */
-const HEAP_START = 1024;
 
 /** The instantiated kernels plus an arena in their memory. One per thread; not re-entrant. */
 export class KernelModule {
   readonly exports: KernelExports;
-  private top = HEAP_START;
+  /** Scratch starts past the module's static data (the tables behind exp). */
+  private readonly heapStart: number;
+  private top: number;
   private view: Float32Array;
 
   constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as KernelExports;
     this.view = new Float32Array(this.exports.memory.buffer);
+    this.heapStart = Math.ceil(this.exports.heapBase() / 16) * 16;
+    this.top = this.heapStart;
   }
 
   /** Forget every allocation: the start of each operation. */
   reset(): void {
-    this.top = HEAP_START;
+    this.top = this.heapStart;
   }
 
   /** Reserve `bytes` (16-byte aligned) and return their offset; may grow memory, so take `floats()` after. */

@@ -333,3 +333,8 @@ export function adam(
     store<f32>(w + at, load<f32>(w + at) - (first * stepSize) / (Mathf.sqrt(second) + epsilon));
   }
 }
+
+/** First byte after the module's static data (math tables): the caller's scratch starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
