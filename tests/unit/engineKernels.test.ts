@@ -180,7 +180,8 @@ describe('training on wasm with the engine kernels', () => {
 
   it('repeats a seeded run exactly and keeps the tensor count steady across steps', async () => {
     await tf.setBackend('wasm');
-    for (const [kind, options] of [['basic', {}], ['convolutional', { convFilters: [4, 8] }]] as const) {
+    const runs: [AutoencoderSpec['kind'], Partial<KindOptions>][] = [['basic', {}], ['convolutional', { convFilters: [4, 8] }]];
+    for (const [kind, options] of runs) {
       const run = config(kind, options);
       const first = await lossesOf(run, 8);
       const second = await lossesOf(run, 8);
