@@ -154,6 +154,8 @@ export class TrainingSession {
         this.setStatus(this.trainer.finished ? 'done' : 'paused');
         return;
       case 'set-backend':
+        // "Fastest (measure)": measure beside the running model and move when the answer comes.
+        if (command.backend === null && this.trainer && this.measureAgain()) return;
         await this.stopLoop();
         this.cancelMeasurement();
         await this.switchBackend(command.backend);
@@ -285,11 +287,23 @@ export class TrainingSession {
     this.emit({ type: 'backends', reports: this.reports, chosen: guess, how: 'guess' });
   }
 
-  /** Measure every backend in the background; when it answers, move to the fastest (see `applyMeasurement`). */
-  private startMeasurement(key: string): void {
-    if (!this.data || !this.config) return;
+  /** The user asked for the fastest backend: measure in the background; false if that cannot run here. */
+  private measureAgain(): boolean {
+    this.userChoice = null;
+    this.cancelMeasurement();
+    if (!this.backend || !this.startMeasurement(this.modelKey())) return false;
+    this.emit({ type: 'backends', reports: this.reports, chosen: this.backend, how: 'guess' });
+    return true;
+  }
+
+  /**
+   * Measure every backend in the background; when it answers, move to the fastest (see
+   * `applyMeasurement`). False when nothing can measure beside training here.
+   */
+  private startMeasurement(key: string): boolean {
+    if (!this.data || !this.config) return false;
     const run = this.measurer({ config: selfTestConfig(this.config), data: selfTestData(this.data) });
-    if (!run) return; // Nothing can measure beside training here; "Fastest (measure)" still can.
+    if (!run) return false; // "Fastest (measure)" then measures in place (see measureHere).
     const measurement = { key, run };
     this.measurement = measurement;
     run.reports.then(
@@ -306,6 +320,7 @@ export class TrainingSession {
         this.emit({ type: 'error', message: `The backends could not be measured (${errorText(error)}); training stays on ${this.backend ?? 'its first guess'}.` });
       },
     );
+    return true;
   }
 
   private cancelMeasurement(): void {

@@ -168,6 +168,28 @@ describe('background backend measurement', () => {
     expect(progressSteps(events).at(-1)).toBe(3);
   });
 
+  it('"Fastest (measure)" during training measures in the background and moves without stopping the loop', async () => {
+    const manual = manualMeasurer();
+    const events: WorkerEvent[] = [];
+    const session = new TrainingSession((event) => events.push(event), { measurer: manual.measurer });
+    await session.handle(loadCommand());
+    await session.handle({ type: 'set-backend', backend: 'cpu' });
+    await session.handle({ type: 'configure', config: CONFIG });
+    await session.handle({ type: 'train' });
+    await session.handle({ type: 'set-backend', backend: null });
+    expect(manual.requests).toHaveLength(1); // none while the user had picked cpu
+    // Still training: the request did not pause the loop.
+    expect(events.filter((event) => event.type === 'status').at(-1)).toMatchObject({ status: 'training' });
+    manual.answer([
+      { name: 'wasm', works: true, imagesPerSecond: 3000 },
+      { name: 'cpu', works: true, imagesPerSecond: 300 },
+    ]);
+    await vi.waitFor(() => expect(events.some((event) => event.type === 'status' && event.status === 'done')).toBe(true), { timeout: 30_000 });
+    const moved = events.find((event) => event.type === 'backend-moved');
+    expect(moved?.type === 'backend-moved' && moved.message).toBe('Moved training to WebAssembly: 10.0x faster than plain JavaScript on this model.');
+    expect(progressSteps(events).at(-1)).toBe(30);
+  });
+
   it('stays on the guess when the measured winner is not clearly faster, and says it was measured', async () => {
     const manual = manualMeasurer();
     const events: WorkerEvent[] = [];
