@@ -1,6 +1,7 @@
 // Settings that round-trip through the URL hash, so a lesson can be shared as a link
 // (seed included: the same link trains the same model). A bad value in a link is reported and
 // replaced by the default; it never stops the app from starting.
+import { limitLinkProblems, quoteLinkText, trimLinkHash } from './linkGuard';
 import { validateConfig, type AnySettingField, type RawSettings } from '../model/validate';
 import type { ImageShape } from '../data/dataset';
 import type { BackendName } from '../train/protocol';
@@ -46,14 +47,18 @@ export interface UrlSettings {
 }
 
 export function readUrlSettings(hash: string, defaults: RawSettings, inputShape: ImageShape): UrlSettings {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const trimmed = trimLinkHash(hash.replace(/^#/, ''));
+  const params = new URLSearchParams(trimmed.hash);
   const raw: RawSettings = { ...defaults };
-  const problems: string[] = [];
+  const problems: string[] = trimmed.problem ? [trimmed.problem] : [];
+  const seenKeys = new Set<string>();
   const fieldByKey = new Map(Object.entries(KEYS).map(([field, key]) => [key, field as AnySettingField]));
   let backend: BackendName | null = null;
   let projection: ProjectionKind | null = null;
   const view: Partial<LinkView> = {};
   for (const [key, value] of params) {
+    if (seenKeys.has(key)) problems.push(`The link gives ${quoteLinkText(key)} more than once; the last one counts.`);
+    seenKeys.add(key);
     const viewKey = readViewKey(key, value);
     if (viewKey) {
       if (viewKey.parsed.ok) Object.assign(view, { [viewKey.key]: viewKey.parsed.value });
@@ -62,17 +67,17 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
     }
     if (key === PROJECTION_KEY) {
       if ((PROJECTIONS as readonly string[]).includes(value)) projection = value as ProjectionKind;
-      else problems.push(`The link's projection "${value}" is unknown (use one of ${PROJECTIONS.join(', ')}).`);
+      else problems.push(`The link's projection ${quoteLinkText(value)} is unknown (use one of ${PROJECTIONS.join(', ')}).`);
       continue;
     }
     if (key === BACKEND_KEY) {
       if ((BACKENDS as readonly string[]).includes(value)) backend = value as BackendName;
-      else problems.push(`The link's backend "${value}" is unknown (use one of ${BACKENDS.join(', ')}); the fastest is measured instead.`);
+      else problems.push(`The link's backend ${quoteLinkText(value)} is unknown (use one of ${BACKENDS.join(', ')}); the fastest is measured instead.`);
       continue;
     }
     const field = fieldByKey.get(key);
     if (!field) {
-      problems.push(`The link's setting "${key}" is unknown and was ignored.`);
+      problems.push(`The link's setting ${quoteLinkText(key)} is unknown and was ignored.`);
       continue;
     }
     raw[field] = value;
@@ -81,11 +86,11 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
   const result = validateConfig(raw, inputShape);
   if (!result.ok) {
     for (const [field, message] of Object.entries(result.errors) as [AnySettingField, string][]) {
-      problems.push(`The link's ${KEYS[field]}="${raw[field]}" was ignored: ${message}`);
+      problems.push(`The link's ${KEYS[field]}=${quoteLinkText(raw[field] ?? '')} was ignored: ${message}`);
       raw[field] = defaults[field] as string;
     }
   }
-  return { raw, backend, projection, view, problems };
+  return { raw, backend, projection, view, problems: limitLinkProblems(problems) };
 }
 
 /**
