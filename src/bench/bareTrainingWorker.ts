@@ -5,7 +5,7 @@
 // loss. `npm run bench` compares the app's training speed with this one on the same backend.
 import * as tf from '@tensorflow/tfjs';
 import { loadBuiltInMnist } from '../data/packedDataset';
-import { activateBackend } from '../lib/backends';
+import { activateBackend, setEngineKernelsEnabled } from '../lib/backends';
 import { buildDenseDecoder, buildDenseEncoder } from '../model/dense';
 import { buildAutoencoder } from '../model/build';
 import { Trainer } from '../train/trainer';
@@ -43,6 +43,8 @@ scope.onmessage = async ({ data: request }) => {
 
 async function run({ datasetUrl, backend, config, seconds, loop = 'bare' }: BareBenchRequest): Promise<BareBenchResult> {
   const dataset = await loadBuiltInMnist(datasetUrl);
+  // The baseline is plain tfjs; the app's own Trainer loop runs with the engine as the app does.
+  setEngineKernelsEnabled(loop === 'trainer');
   await activateBackend(backend);
   if (loop === 'trainer') return runTrainer(dataset.images, dataset.labels.length, config, seconds);
   const count = dataset.labels.length;

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../train/protocol';
 import type { GraphicsFacts } from './backendGuess';
+import { installWasmKernels } from '../engine/wasmKernels';
 
 /** Fastest-first guess used to order self-tests and fallbacks before anything is measured. */
 export const BACKEND_PREFERENCE: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -116,6 +117,17 @@ export function wasmThreads(): number {
   return wasmThreadCount?.() ?? 1;
 }
 
+let engineKernelsWanted = true;
+
+/**
+ * Whether the wasm backend runs with the engine's kernels (src/engine: SIMD GEMM for every matmul,
+ * conv training kernels); on by default. Only the benchmark's bare baseline turns them off, before
+ * its first activateBackend('wasm').
+ */
+export function setEngineKernelsEnabled(enabled: boolean): void {
+  engineKernelsWanted = enabled;
+}
+
 /** Load the optional backend packages only when asked for: they are large. */
 async function register(name: BackendName): Promise<void> {
   if (registered.has(name)) return;
@@ -134,6 +146,8 @@ async function register(name: BackendName): Promise<void> {
       'tfjs-backend-wasm-simd.wasm': simd.default,
       'tfjs-backend-wasm-threaded-simd.wasm': threaded.default,
     });
+    // Without WebAssembly SIMD this resolves false and the backend keeps its own kernels.
+    if (engineKernelsWanted) await installWasmKernels();
   }
   registered.add(name);
 }
