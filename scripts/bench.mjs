@@ -24,7 +24,8 @@
 // Each part of the bench is one section below: a section that fails reports `<section>Error` and
 // the others still print, so a new section (new figures) can never take the old ones down.
 import { existsSync } from 'node:fs';
-import { startPreviewServer, launchBrowser } from '../tests/browser/harness.mjs';
+import { chromium } from 'playwright-core';
+import { startPreviewServer, launchBrowser, findChromium } from '../tests/browser/harness.mjs';
 
 /** Debian's dataset-fashion-mnist: 70,000 real images for the full-size figures (skipped if absent). */
 const FASHION = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map(
@@ -332,7 +333,10 @@ const SECTIONS = [
 ];
 
 const server = await startPreviewServer({ root: process.env.DIST_DIR });
-const browser = await launchBrowser();
+// BENCH_CHROMIUM_ARGS (a JSON array) replaces the SwiftShader flags, e.g. with a real GPU's (see gpu-check.mjs).
+const browser = process.env.BENCH_CHROMIUM_ARGS
+  ? await chromium.launch({ executablePath: findChromium(), headless: true, args: JSON.parse(process.env.BENCH_CHROMIUM_ARGS) })
+  : await launchBrowser();
 try {
   const shared = {};
   const report = {};

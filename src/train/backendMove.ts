@@ -28,7 +28,8 @@ export function chooseMove(reports: readonly BackendReport[], current: BackendNa
   const here = measured.find((report) => report.name === current);
   const bestSpeed = best.imagesPerSecond ?? 0;
   if (!here) {
-    const reason = reports.find((report) => report.name === current && !report.works)?.problem;
+    // Broken in the self-test, or not timed (plain JavaScript when WebAssembly works): say which.
+    const reason = reports.find((report) => report.name === current)?.problem;
     return {
       to: best.name,
       message: `Moved training to ${BACKEND_WORDS[best.name]}: the fastest measured on this model${reason ? ` (${BACKEND_WORDS[current]}: ${reason})` : ''}.`,
