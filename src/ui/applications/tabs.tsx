@@ -1,5 +1,8 @@
 // The Applications panel's tabs, in the order the lesson lists the uses of an autoencoder.
 import type { ComponentType } from 'react';
+import { BottleneckSweepTab } from './BottleneckSweepTab';
+import { FeaturesTab } from './FeaturesTab';
+import { GenerationTab } from './GenerationTab';
 
 export interface ApplicationTab {
   /** Stable id for element ids and tests, e.g. 'versus-pca'. */
@@ -11,4 +14,8 @@ export interface ApplicationTab {
 }
 
 /** Lesson order: Versus PCA, Denoising, Anomalies, Compression, Generation, Features, Bottleneck sweep. */
-export const APPLICATION_TABS: ApplicationTab[] = [];
+export const APPLICATION_TABS: ApplicationTab[] = [
+  { id: 'generation', label: 'Generation', Component: GenerationTab },
+  { id: 'features', label: 'Features', Component: FeaturesTab },
+  { id: 'bottleneck-sweep', label: 'Bottleneck sweep', Component: BottleneckSweepTab },
+];
