@@ -1,6 +1,7 @@
 // The backend measurement's own worker: times the self-test on every backend while the training
 // worker goes on training, so nobody waits for the measurement. One request, one answer.
-import { activateBackend, detectBackends, errorText, readGraphicsFacts, wasmThreads } from '../lib/backends';
+import { activateBackend, detectBackends, errorText, readGraphicsFacts } from '../lib/backends';
+import { backendDetail } from './backendChoice';
 import { hasOnlySoftwareGraphics } from '../lib/backendGuess';
 import { measureBackends } from './selfTest';
 import type { MeasureRequest, MeasureAnswer } from './backgroundMeasure';
@@ -27,10 +28,7 @@ scope.onmessage = (event) => {
         data,
         available,
         missing,
-        {
-          activate: activateBackend,
-          detail: (name) => (name === 'wasm' ? (wasmThreads() > 1 ? `${wasmThreads()} threads` : 'one thread') : undefined),
-        },
+        { activate: activateBackend, detail: backendDetail },
         notMeasured,
       );
       scope.postMessage({ reports });

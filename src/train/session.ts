@@ -1,15 +1,16 @@
 // The training session behind the worker: owns the data, the Trainer and the backend, runs the
 // step loop, and reports through `emit`. Free of worker APIs so it can also run in the page
 // (the fallback when a worker cannot start) and be driven directly by tests.
-import { usesConvBody, type ExperimentConfig } from '../model/spec';
-import { activateBackend, detectBackends, errorText, readGraphicsFacts, wasmThreads } from '../lib/backends';
-import { guessBackend } from '../lib/backendGuess';
+import type { ExperimentConfig } from '../model/spec';
+import { activateBackend, errorText } from '../lib/backends';
 import { Trainer, type TermValues, type TrainerData, type TrainerState } from './trainer';
 import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
-import { measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
+import { selfTestConfig, selfTestData } from './selfTest';
+import { firstGuess, measureInPlace, mergeMeasurement } from './backendChoice';
 import { measureInWorker, type BackendMeasurer, type Measurement } from './backgroundMeasure';
 import { chooseMove, type BackendMove } from './backendMove';
 import { READBACK_MAX_MS, stepsPerReadback } from './lossReadback';
+import { yieldToEventLoop } from './yieldToEventLoop';
 
 export type Emit = (event: WorkerEvent) => void;
 
@@ -40,25 +41,6 @@ const UNMEASURED_FALLBACK_ORDER: readonly BackendName[] = ['webgl', 'webgpu', 'w
 
 interface SessionData extends TrainerData {
   labels: Uint8Array;
-}
-
-/**
- * Yield to the event loop with a macrotask, so commands (Pause) get through between steps.
- * setTimeout is clamped to 4 ms when nested; a message on one reused channel costs microseconds.
- */
-const yieldChannel = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
-const waitingForYield: (() => void)[] = [];
-if (yieldChannel) yieldChannel.port1.onmessage = () => waitingForYield.shift()?.();
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    if (!yieldChannel) {
-      setTimeout(resolve, 0);
-      return;
-    }
-    waitingForYield.push(resolve);
-    yieldChannel.port2.postMessage(null);
-  });
 }
 
 export class TrainingSession {
@@ -276,15 +258,10 @@ export class TrainingSession {
   /** Pick the first backend from feature detection alone (no training), so Train is usable at once. */
   private async guessFirstBackend(): Promise<void> {
     if (!this.config) return;
-    const facts = await readGraphicsFacts();
-    const { missing } = await detectBackends();
-    const guess = guessBackend(facts, { convolutional: usesConvBody(this.config.spec) });
-    this.reports = [
-      ...[...missing].map(([name, problem]) => ({ name, works: false, problem })),
-      ...facts.available.map((name) => ({ name, works: true })),
-    ];
-    this.backend = guess;
-    this.emit({ type: 'backends', reports: this.reports, chosen: guess, how: 'guess' });
+    const { backend, reports } = await firstGuess(this.config);
+    this.reports = reports;
+    this.backend = backend;
+    this.emit({ type: 'backends', reports, chosen: backend, how: 'guess' });
   }
 
   /** The user asked for the fastest backend: measure in the background; false if that cannot run here. */
@@ -334,9 +311,7 @@ export class TrainingSession {
    */
   private async applyMeasurement(measured: BackendReport[], key: string): Promise<void> {
     if (key !== this.modelKey() || this.userChoice || !this.backend) return;
-    // A backend that broke here stays broken, whatever the measurement's worker saw.
-    const brokenHere = this.reports.filter((report) => !report.works && !measured.some((m) => m.name === report.name && !m.works));
-    this.reports = sortFastestFirst([...measured.filter((m) => !brokenHere.some((b) => b.name === m.name)), ...brokenHere]);
+    this.reports = mergeMeasurement(measured, this.reports);
     this.measuredFor = key;
     const move = chooseMove(this.reports, this.backend);
     if (!move) {
@@ -373,11 +348,7 @@ export class TrainingSession {
   /** Measure every backend here and now (the user asked for it), then build on the fastest. */
   private async measureHere(): Promise<void> {
     if (!this.data || !this.config) return;
-    const { available, missing } = await detectBackends();
-    const reports = await measureBackends(selfTestConfig(this.config), selfTestData(this.data), available, missing, {
-      activate: activateBackend,
-      detail: backendDetail,
-    });
+    const reports = await measureInPlace(this.config, this.data);
     this.reports = reports;
     const best = reports.find((report) => report.works);
     if (!best) throw new Error('No TensorFlow.js backend could run this model here.');
@@ -729,12 +700,6 @@ export class TrainingSession {
     this.trainer?.dispose();
     this.trainer = null;
   }
-}
-
-function backendDetail(name: BackendName): string | undefined {
-  if (name !== 'wasm') return undefined;
-  const threads = wasmThreads();
-  return threads > 1 ? `${threads} threads` : 'one thread';
 }
 
 /** Held-out indices for the reconstruction strip: one per class first, then the next ones. */

@@ -1,0 +1,36 @@
+// The backend decisions that need no session state: the first guess from feature detection, a
+// measurement taken in place, and how a background measurement's reports join what this worker saw.
+import { usesConvBody, type ExperimentConfig } from '../model/spec';
+import { activateBackend, detectBackends, readGraphicsFacts, wasmThreads } from '../lib/backends';
+import { guessBackend } from '../lib/backendGuess';
+import { measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
+import type { TrainerData } from './trainer';
+import type { BackendName, BackendReport } from './protocol';
+
+/** The backend to build on before anything is measured, and the reports to show meanwhile. */
+export async function firstGuess(config: ExperimentConfig): Promise<{ backend: BackendName; reports: BackendReport[] }> {
+  const facts = await readGraphicsFacts();
+  const { missing } = await detectBackends();
+  return {
+    backend: guessBackend(facts, { convolutional: usesConvBody(config.spec) }),
+    reports: [...[...missing].map(([name, problem]) => ({ name, works: false, problem })), ...facts.available.map((name) => ({ name, works: true }))],
+  };
+}
+
+/** Time every backend here and now, on this thread (where no worker can measure beside training). */
+export async function measureInPlace(config: ExperimentConfig, data: TrainerData): Promise<BackendReport[]> {
+  const { available, missing } = await detectBackends();
+  return measureBackends(selfTestConfig(config), selfTestData(data), available, missing, { activate: activateBackend, detail: backendDetail });
+}
+
+/** A background measurement's reports, fastest first; a backend that broke here stays broken. */
+export function mergeMeasurement(measured: readonly BackendReport[], seenHere: readonly BackendReport[]): BackendReport[] {
+  const brokenHere = seenHere.filter((report) => !report.works && !measured.some((m) => m.name === report.name && !m.works));
+  return sortFastestFirst([...measured.filter((m) => !brokenHere.some((b) => b.name === m.name)), ...brokenHere]);
+}
+
+export function backendDetail(name: BackendName): string | undefined {
+  if (name !== 'wasm') return undefined;
+  const threads = wasmThreads();
+  return threads > 1 ? `${threads} threads` : 'one thread';
+}
