@@ -39,8 +39,8 @@ export function handleShortcut(event: KeyboardEvent, controller: AppController, 
   const ready = state.dataset !== null && state.status !== 'preparing';
   switch (event.key) {
     case ' ':
+      // Train or Resume; a finished model starts again with the settings in the form, as Train does.
       if (state.status === 'training') controller.pause();
-      else if (ready && state.status !== 'done') controller.train();
       else if (ready) controller.train();
       return true;
     case 's':
