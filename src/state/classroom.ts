@@ -19,6 +19,7 @@ export const PANEL_NAMES = [
   'draw',
   'applications',
   'compare',
+  'sessions',
 ] as const;
 export type PanelName = (typeof PANEL_NAMES)[number];
 

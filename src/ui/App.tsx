@@ -91,7 +91,11 @@ export function App() {
         </aside>
       </main>
       )}
-      {dataset && <ApplicationsPanel second={second} />}
+      {dataset && (
+        <Panel name="applications">
+          <ApplicationsPanel second={second} />
+        </Panel>
+      )}
     </div>
   );
 }
