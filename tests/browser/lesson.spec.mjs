@@ -16,6 +16,11 @@ async function expectStepSetUp(page, step) {
   if (settings.sparsityType) await expect(page.getByLabel('Sparsity penalty')).toHaveValue(settings.sparsityType);
   if (projection) await expect(page.getByLabel('Projection')).toHaveValue(projection);
   if (colourBy) await expect(page.getByLabel('Colour by')).toHaveValue(colourBy);
+  // The step's Applications tab is selected, when the panel has that tab.
+  if (step.setup.applicationsTab) {
+    const tab = page.getByRole('region', { name: 'Applications' }).getByRole('tab', { name: step.setup.applicationsTab, exact: true });
+    if ((await tab.count()) > 0) await expect(tab).toHaveAttribute('aria-selected', 'true');
+  }
   // The model on the page is the step's: no pending settings.
   await expect(page.locator('.pending-note')).toHaveCount(0);
 }
