@@ -18,9 +18,14 @@
 //   load70kMs, longestTaskDuringLoad70kMs, appScatterFrameMs70k
 //                            the 70,000 Fashion-MNIST images (Debian's dataset-fashion-mnist) loaded
 //                            through the file input, and the app's map frame while zooming them
+//   wasmGemmGflops           best f32 GEMM rate of the wasm path, 256x784 @ 784x128 (tfjs's kernel or the
+//                            engine's, alone or through the tfjs kernel; each is listed too)
+//   trainGflops              trainImgPerSecApp x the dense model's training FLOP per image (on wasm only)
+//   trainShareOfGemmPeak     trainGflops / wasmGemmGflops
+//   convImgPerSecCpu         images/s of the convolutional kind in the app on wasm (no GPU)
 //   perKind                  per autoencoder kind: the backend the app picked, app and bare images/s
 // Usage: npm run bench [-- --seconds 60] [--settings "lr=0.005&batch=64"] [--no-bare] [--no-kinds]
-//                      [--kind-seconds 10]   (DIST_DIR=... benches another build folder)
+//                      [--kind-seconds 10] [--only app,bare]   (DIST_DIR=... benches another build folder)
 // Each part of the bench is one section below: a section that fails reports `<section>Error` and
 // the others still print, so a new section (new figures) can never take the old ones down.
 import { existsSync } from 'node:fs';
@@ -45,6 +50,8 @@ const skipBare = args.includes('--no-bare');
 /** Per-kind speeds (app and bare, same backend) take a few minutes; --no-kinds skips them. */
 const skipKinds = args.includes('--no-kinds');
 const kindSeconds = Number(option('--kind-seconds')) || 10;
+/** --only app,bare runs just those sections (by name, see SECTIONS), e.g. to compare settings quickly. */
+const onlySections = option('--only')?.split(',');
 const KINDS = ['basic', 'convolutional', 'denoising', 'sparse', 'variational', 'contractive'];
 
 function percentile(values, p) {
@@ -235,6 +242,17 @@ async function benchBare(browser, baseUrl, backend, seconds, extraHash = setting
   return result;
 }
 
+/** f32 GEMM rates of the wasm path (tfjs's kernel and the engine's) and the settings' FLOP per image. */
+async function benchGemm(browser, baseUrl) {
+  const page = await browser.newPage();
+  await page.goto(`${baseUrl}bench.html#gemm&seconds=3${settingsHash ? `&${settingsHash}` : ''}`);
+  await page.waitForFunction(() => window.gemmBenchResult !== undefined, null, { timeout: 120_000 });
+  const result = await page.evaluate(() => window.gemmBenchResult);
+  await page.close();
+  if (result.error) throw new Error(`GEMM benchmark failed: ${result.error}`);
+  return result;
+}
+
 async function benchMicro(browser, baseUrl) {
   const page = await browser.newPage();
   await page.goto(`${baseUrl}bench.html#micro`);
@@ -283,6 +301,26 @@ const SECTIONS = [
       return {
         trainImgPerSecBare: round(bare.imagesPerSecond, 0),
         appVsBare: round(shared.app.trainImgPerSecApp / bare.imagesPerSecond, 3),
+      };
+    },
+  },
+  {
+    // The CPU path against its own limit: the best f32 GEMM the page reaches (256x784 @ 784x128),
+    // the app's training rate in GFLOP/s (FLOP counted from the layer sizes), and the conv kind on wasm.
+    name: 'engine',
+    async run({ browser, baseUrl, shared }) {
+      const gemm = await benchGemm(browser, baseUrl);
+      const wasmGemmGflops = Math.max(gemm.tfjsGflops, gemm.engineGflops, gemm.engineKernelGflops);
+      const trainGflops = shared.app?.backend === 'wasm' ? (shared.app.trainImgPerSecApp * gemm.trainingFlopsPerImage) / 1e9 : null;
+      const conv = await benchKindApp(browser, baseUrl, 'convolutional&backend=wasm', kindSeconds);
+      return {
+        wasmGemmGflops: round(wasmGemmGflops),
+        wasmGemmGflopsTfjs: round(gemm.tfjsGflops),
+        wasmGemmGflopsEngine: round(gemm.engineGflops),
+        wasmGemmGflopsEngineKernel: round(gemm.engineKernelGflops),
+        trainGflops: round(trainGflops),
+        trainShareOfGemmPeak: trainGflops === null ? null : round(trainGflops / wasmGemmGflops, 3),
+        convImgPerSecCpu: conv.backend === 'wasm' ? round(conv.imagesPerSecond, 0) : null,
       };
     },
   },
@@ -340,7 +378,7 @@ const browser = process.env.BENCH_CHROMIUM_ARGS
 try {
   const shared = {};
   const report = {};
-  for (const section of SECTIONS) {
+  for (const section of SECTIONS.filter(({ name }) => !onlySections || onlySections.includes(name))) {
     try {
       Object.assign(report, await section.run({ browser, baseUrl: server.url, shared }));
     } catch (error) {
