@@ -3,6 +3,7 @@
 // COOP/COEP make the page cross-origin isolated, which threaded wasm needs (SharedArrayBuffer).
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -10,7 +11,30 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Offline: a Workbox service worker precaches the built app, every wasm file the build emits
+    // (tfjs's and our own kernels) and the packed digits, so after one visit the page loads and
+    // trains with the network off. Cached responses keep the headers they were fetched with, so
+    // the page stays cross-origin isolated (COOP/COEP) when served from the cache. Registered by
+    // a module import in main.tsx (no inline script, for the Content-Security-Policy). The user's
+    // own files are read from disk and never fetched, so they never reach the cache.
+    VitePWA({
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,mjs,css,html,svg,wasm,gz}'],
+        globIgnores: ['bench.html', '**/bench-*.js'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/bench\.html$/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   base: './',
   // Workers are bundled without renaming or compressing: the wasm backend starts its threads from a
   // Blob made of its factory's own source text (Function.toString), which only works if that source

@@ -4,11 +4,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppController } from './state/controller';
 import { readUrlSettings } from './state/urlState';
-import { startFromLink } from './ui/classroom/startFromLink';
 import { liveHash } from './ui/classroom/classroomLink';
 import { DEFAULT_RAW_SETTINGS } from './model/validate';
 import { ControllerContext } from './ui/controllerContext';
 import { App } from './ui/App';
+import { SessionKeeper } from './session/sessionKeeper';
+import { IndexedDbSessionStore, MemorySessionStore } from './session/sessionStore';
+import { SessionKeeperContext } from './ui/session/sessionContext';
+import { startWithAutosave } from './ui/session/startSession';
+import { registerOfflineSupport } from './session/offline';
 import './styles.css';
 
 const fromLink = readUrlSettings(window.location.hash, DEFAULT_RAW_SETTINGS, [28, 28, 1]);
@@ -17,7 +21,10 @@ const controller = new AppController(fromLink.raw);
 if (fromLink.problems.length > 0) controller.notify('warning', fromLink.problems.join(' '));
 if (fromLink.backend) controller.chooseBackend(fromLink.backend);
 if (fromLink.projection) controller.setProjection(fromLink.projection);
-void startFromLink(controller, fromLink.view);
+// Sessions autosave to IndexedDB (in memory where a browser has none), and a reload resumes them.
+const keeper = new SessionKeeper(controller, typeof indexedDB === 'undefined' ? new MemorySessionStore() : new IndexedDbSessionStore(), document.baseURI);
+void startWithAutosave(controller, keeper, fromLink.raw, fromLink.view);
+registerOfflineSupport((text) => controller.notify('warning', text));
 
 // The address bar follows the model being trained and the view (not every keystroke in the form).
 let linked: unknown[] = [];
@@ -36,7 +43,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <ControllerContext.Provider value={controller}>
-      <App />
+      <SessionKeeperContext.Provider value={keeper}>
+        <App />
+      </SessionKeeperContext.Provider>
     </ControllerContext.Provider>
   </StrictMode>,
 );

@@ -212,6 +212,8 @@ export class SessionKeeper {
 
   private resume(restored: RestoredSession, storedId: string | null): void {
     this.controller.restoreSession(restored);
+    const name = restored.dataset?.name ?? '';
+    this.controller.setClassroom({ dataSource: this.builtInIdOf(name) ?? 'files' });
     // Keep writing to the same record when it came from the store; a file starts a new one.
     this.idFor = this.controller.store.getState().applied;
     this.currentId = storedId;
@@ -324,7 +326,9 @@ export class SessionKeeper {
     const dataset = state.dataset;
     if (!dataset || !state.applied) throw new Error('there is no model yet.');
     const { state: training, layouts } = await this.controller.exportTraining();
-    const builtIn = this.builtInIdOf(dataset.name);
+    // Built-in only when the picker says so and the images are named as that set names them.
+    const source = state.classroom.dataSource;
+    const builtIn = source !== 'files' && this.builtInIdOf(dataset.name) === source ? source : undefined;
     const storeData = !builtIn && this.view.storeOwnData;
     const probe = state.probe;
     const code = this.controller.probeCode();

@@ -106,12 +106,27 @@ export interface AppState {
   reconstructionErrors: Float32Array | null;
   /** Bumped when the main-thread decoder gets new weights, so the decoded image is redrawn. */
   decoderVersion: number;
+  /** The map's zoom and pan (d3 transform), as the map last reported it; null before any. */
+  mapZoom: MapZoom | null;
+  /** A zoom the map should take (a resumed session's); `id` tells one request from the next. */
+  zoomRequest: { zoom: MapZoom; id: number } | null;
   notices: Notice[];
   /** Presenter mode, lesson step, hidden panels, palette, loaded built-in set (see classroom.ts). */
   classroom: ClassroomView;
 }
 
+/** A d3 zoom transform: scale k, then translate by (x, y) screen pixels. */
+export interface MapZoom {
+  k: number;
+  x: number;
+  y: number;
+}
+
 export type Action =
+  | { type: 'settings-replaced'; rawSettings: RawSettings }
+  | { type: 'losses-restored'; losses: LossPoint[] }
+  | { type: 'map-zoomed'; zoom: MapZoom }
+  | { type: 'zoom-requested'; zoom: MapZoom }
   | { type: 'dataset-loaded'; dataset: DatasetInfo }
   | { type: 'dataset-failed'; message: string }
   | { type: 'setting-edited'; field: AnySettingField; value: string }
@@ -157,6 +172,8 @@ export function initialState(rawSettings: RawSettings): AppState {
     codeActivations: null,
     probe: { x: 0, y: 0, sourceIndex: -1 },
     decoderVersion: 0,
+    mapZoom: null,
+    zoomRequest: null,
     viewRegion: null,
     colourBy: { mode: 'label', dimension: 0, factor: '' },
     selection: null,
@@ -235,6 +252,14 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, projectionStatus: action.status };
     case 'decoder-updated':
       return { ...state, decoderVersion: action.version };
+    case 'settings-replaced':
+      return { ...state, rawSettings: action.rawSettings, fieldErrors: {} };
+    case 'losses-restored':
+      return { ...state, losses: action.losses };
+    case 'map-zoomed':
+      return { ...state, mapZoom: action.zoom };
+    case 'zoom-requested':
+      return { ...state, zoomRequest: { zoom: action.zoom, id: (state.zoomRequest?.id ?? 0) + 1 } };
     case 'notice': {
       const notice: Notice = { id: nextNoticeId++, kind: action.kind, text: action.text };
       return { ...state, notices: [...state.notices, notice].slice(-MAX_NOTICES) };

@@ -1,7 +1,7 @@
 // The app's controller: turns UI intents into store actions and worker commands, and worker
 // events into store actions. The only place that knows both the store and the training client.
 import { loadBuiltInMnist } from '../data/packedDataset';
-import { splitDataset, type Dataset } from '../data/dataset';
+import { splitDataset, type DataSplit, type Dataset } from '../data/dataset';
 import { createRng } from '../lib/rng';
 import { heldOutKnnAccuracy } from '../latent/knn';
 import type { ProjectionKind } from '../latent/projection';
@@ -10,11 +10,13 @@ import type { ColourMode } from '../viz/pointColouring';
 import { MapBuilder, type MapUpdate } from './mapBuilder';
 import { validateConfig, DEFAULT_RAW_SETTINGS, type AnySettingField, type RawSettings } from '../model/validate';
 import type { ExperimentConfig } from '../model/spec';
-import { TrainingClient, type EncodedImages, type ModelSnapshot } from '../train/client';
+import { TrainingClient, type EncodedImages, type ExportedTraining, type ModelSnapshot } from '../train/client';
+import type { TrainerState } from '../train/trainer';
+import type { SessionView } from '../session/sessionFile';
 import type { BackendName, WorkerEvent } from '../train/protocol';
 import { createStore, type Store } from './store';
 import type { ClassroomView } from './classroom';
-import { initialState, reducer, type Action, type AppState, type ProbeState, type ViewRegion } from './appState';
+import { initialState, reducer, type Action, type AppState, type LossPoint, type ProbeState, type ViewRegion } from './appState';
 
 /** Held-out images per dataset: the built-in MNIST gives 9,000 to train on and 1,000 to judge by. */
 const HELD_OUT_SHARE = 0.1;
@@ -22,6 +24,18 @@ const HELD_OUT_SHARE = 0.1;
 const SPLIT_SEED = 20_240_601;
 
 export type AppStore = Store<AppState, Action>;
+
+/** A checked, saved session ready to take over (see `AppController.restoreSession`). */
+export interface RestoredSession {
+  /** The images to load first, or null to keep the current dataset (the same images). */
+  dataset: Dataset | null;
+  split: DataSplit;
+  rawSettings: RawSettings;
+  config: ExperimentConfig;
+  losses: LossPoint[];
+  view: SessionView;
+  state: TrainerState;
+}
 
 export class AppController {
   readonly store: AppStore;
@@ -65,8 +79,47 @@ export class AppController {
   }
 
   useDataset(dataset: Dataset): void {
+    // A resumed session waiting for the user's own files takes them if they are the same images.
+    if (this.datasetChosenHook?.(dataset)) return;
     const count = dataset.labels.length;
     const split = splitDataset(count, Math.round(count * HELD_OUT_SHARE), createRng(SPLIT_SEED));
+    this.sendDataset(dataset, split);
+    const config = this.validSettings();
+    if (config) this.configure(config);
+  }
+
+  /** Called with each dataset the user picks; returning true means it was taken (see `useDataset`). */
+  datasetChosenHook: ((dataset: Dataset) => boolean) | null = null;
+
+  /** The worker's whole training state (weights, Adam moments, step) and the networks' layouts. */
+  exportTraining(): Promise<ExportedTraining> {
+    return this.client.exportState();
+  }
+
+  /**
+   * Replace the model (and the data, when given) with a saved session's and resume it where it
+   * stopped: weights, Adam state, step, loss history, settings and view. The caller has checked it.
+   */
+  restoreSession(session: RestoredSession): void {
+    if (session.dataset) this.sendDataset(session.dataset, session.split);
+    this.mapBuilder.reset(session.config.spec.latentDim);
+    this.store.dispatch({ type: 'settings-replaced', rawSettings: session.rawSettings });
+    this.store.dispatch({ type: 'config-applied', config: session.config });
+    this.store.dispatch({ type: 'losses-restored', losses: session.losses });
+    this.setProjection(session.view.projection);
+    this.colourBy(session.view.colourBy.mode, session.view.colourBy.dimension, session.view.colourBy.factor);
+    const { probe, zoom } = session.view;
+    this.store.dispatch({
+      type: 'probe-moved',
+      probe: { x: probe.x, y: probe.y, sourceIndex: probe.sourceIndex, code: probe.code ? Float32Array.from(probe.code) : null },
+    });
+    this.probeMovedByUser = true;
+    if (zoom) this.store.dispatch({ type: 'zoom-requested', zoom });
+    this.client.send({ type: 'restore', config: session.config, state: session.state });
+  }
+
+  private sendDataset(dataset: Dataset, split: DataSplit): void {
+    const count = dataset.labels.length;
     this.store.dispatch({
       type: 'dataset-loaded',
       dataset: {
@@ -89,8 +142,6 @@ export class AppController {
       train: split.train.slice(),
       heldOut: split.heldOut.slice(),
     });
-    const config = this.validSettings();
-    if (config) this.configure(config);
   }
 
   editSetting(field: AnySettingField, value: string): void {

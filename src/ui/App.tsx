@@ -23,6 +23,7 @@ import { Panel } from './classroom/Panel';
 import { ConfirmHost } from './classroom/confirm';
 import { Announcer } from './classroom/Announcer';
 import { LessonPanel } from './lesson/LessonPanel';
+import { SessionPanel } from './session/SessionPanel';
 import './classroom/classroom.css';
 import { useState } from 'react';
 import type { AppController } from '../state/controller';
@@ -71,6 +72,7 @@ export function App() {
             <Panel name="data"><DataPanel /></Panel>
             <Panel name="settings"><SettingsForm /></Panel>
             <Panel name="backend"><BackendPicker /></Panel>
+            <Panel name="sessions"><SessionPanel /></Panel>
           </div>
         </aside>
         <section className="map-column" aria-label="Latent space">

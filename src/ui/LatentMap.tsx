@@ -299,6 +299,8 @@ export function LatentMap() {
       .on('zoom', (event: { transform: ZoomTransform }) => {
         transform = event.transform;
         dirty = true;
+        // Kept in the store so a saved session can bring the same view back.
+        store.dispatch({ type: 'map-zoomed', zoom: { k: transform.k, x: transform.x, y: transform.y } });
       });
     zoomRef.current = zoomBehavior;
     const containerSelection = select(container).call(zoomBehavior).on('dblclick.zoom', null);
@@ -445,6 +447,15 @@ export function LatentMap() {
     const [h, w, c] = dataset.shape;
     drawImage(context, dataset.images, hover.index * h * w * c, dataset.shape, 0, 0, HOVER_TILE_PX);
   }, [hover, dataset]);
+
+  // A resumed session's zoom and pan.
+  const zoomRequest = useAppState((state) => state.zoomRequest);
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!zoomRequest || !container || !zoomRef.current) return;
+    const { k, x, y } = zoomRequest.zoom;
+    select(container).call(zoomRef.current.transform, zoomIdentity.translate(x, y).scale(k));
+  }, [zoomRequest]);
 
   const zoomBy = (factor: number) => {
     const container = containerRef.current;

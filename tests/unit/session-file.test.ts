@@ -55,7 +55,7 @@ afterAll(() => trainer.dispose());
 /** Unzip, change one file, zip again. */
 function edit(bytes: Uint8Array, name: string, change: (file: Uint8Array) => Uint8Array): Uint8Array {
   const files = unzipSync(bytes);
-  files[name] = change(files[name]);
+  files[name] = change(files[name]) as Uint8Array<ArrayBuffer>;
   return zipSync(files);
 }
 
