@@ -6,11 +6,14 @@ import { DEFAULT_RAW_SETTINGS, validateConfig } from '../model/validate';
 import { BUILT_IN_MNIST_PATH } from '../data/packedDataset';
 import type { BareBenchRequest, BareBenchResult } from './bareTrainingWorker';
 import { runMicroBench, type MicroBenchResult } from './micro';
+import type { GemmBenchResult } from './gemmWorker';
+import { denseTrainingFlopsPerImage } from '../engine/flops';
 
 declare global {
   interface Window {
     bareBenchResult?: BareBenchResult | { error: string };
     microBenchResult?: MicroBenchResult | { error: string };
+    gemmBenchResult?: (GemmBenchResult & { trainingFlopsPerImage: number }) | { error: string };
   }
 }
 
@@ -18,7 +21,18 @@ const hash = new URLSearchParams(window.location.hash.slice(1));
 const settings = readUrlSettings(window.location.hash, DEFAULT_RAW_SETTINGS, [28, 28, 1]);
 const validated = validateConfig(settings.raw, [28, 28, 1]);
 const output = document.getElementById('result') as HTMLElement;
-if (hash.has('micro')) {
+if (hash.has('gemm')) {
+  // The CPU path's GEMM limit, and the FLOP per image of the settings' dense model to set against it.
+  output.textContent = 'measuring f32 GEMM rates…';
+  const worker = new Worker(new URL('./gemmWorker.ts', import.meta.url), { type: 'module' });
+  const spec = validated.ok ? validated.config.spec : null;
+  worker.onmessage = (event: MessageEvent<GemmBenchResult | { error: string }>) => {
+    window.gemmBenchResult =
+      'error' in event.data ? event.data : { ...event.data, trainingFlopsPerImage: spec ? denseTrainingFlopsPerImage(spec) : NaN };
+    output.textContent = JSON.stringify(window.gemmBenchResult);
+  };
+  worker.postMessage({ seconds: Number(hash.get('seconds') ?? '3') });
+} else if (hash.has('micro')) {
   output.textContent = 'measuring the map building blocks…';
   runMicroBench().then(
     (result) => {

@@ -52,6 +52,11 @@ export class KernelModule {
     this.top = this.heapStart;
   }
 
+  /** Give back every allocation made after `offset` (an earlier `alloc`'s result or `allocFloats(0)`). */
+  rewind(offset: number): void {
+    this.top = offset;
+  }
+
   /** Reserve `bytes` (16-byte aligned) and return their offset; may grow memory, so take `floats()` after. */
   alloc(bytes: number): number {
     const offset = this.top;
