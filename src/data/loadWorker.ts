@@ -7,6 +7,7 @@ import { factorColumns } from './dataset';
 import { emojiLoadReport } from './emoji';
 import { cifarToDataset } from './parsers/cifar';
 import { parseCsv } from './parsers/csv';
+import { assertImageSizeAllowed } from './parsers/imageHeader';
 import { assertFileSizeAllowed, DETECT_PREFIX_BYTES, detectFileKind, type FileKind } from './parsers/detect';
 import { DataFileError, type LoadReport, type SkippedItem } from './parsers/errors';
 import { assembleDataset, fitRgbaToShape } from './parsers/fitImage';
@@ -308,9 +309,11 @@ async function loadImages(files: DetectedFile[], target: ImageTarget): Promise<L
       const index = next++;
       const image = encoded[index];
       try {
+        // The header's declared size is checked first: a tiny file can declare gigapixels.
+        assertImageSizeAllowed(image.bytes, image.path);
         fitted[index] = { pixels: await decodeAndFit(image.bytes, shape), label: image.label };
-      } catch {
-        skipped.push({ file: image.path, reason: UNDECODABLE });
+      } catch (error) {
+        skipped.push({ file: image.path, reason: error instanceof DataFileError ? error.reason : UNDECODABLE });
       }
       // Encoded bytes are not needed once decoded; letting them go keeps peak memory near one copy.
       image.bytes = EMPTY;
