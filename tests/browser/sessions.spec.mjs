@@ -88,7 +88,7 @@ test('a reload during training resumes from the autosave: step count and loss hi
 
   await page.reload();
   await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 120_000 });
-  await expect(page.getByRole('status').filter({ hasText: 'Resumed your session' })).toBeVisible();
+  await expect(page.locator('.notices')).toContainText('Resumed your session');
   const resumedAt = savedStep(await page.getByRole('list', { name: 'Saved sessions' }).getByRole('listitem').first().innerText());
   expect(resumedAt).toBeGreaterThanOrEqual(stepBefore);
   await expect.poll(() => globalStep(page).catch(() => -1), { timeout: 60_000 }).toBe(resumedAt);
@@ -113,7 +113,7 @@ test('a crashed tab (renderer crash through the DevTools protocol) reopened in t
 
   const cdp = await page.context().newCDPSession(page);
   const crashed = page.waitForEvent('crash');
-  await cdp.send('Page.crash').catch(() => {}); // the answer never comes: the renderer is gone
+  void cdp.send('Page.crash').catch(() => {}); // never answered: the renderer is gone
   await crashed;
 
   const reopened = await openPage(ctx, page.context());
