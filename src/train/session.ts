@@ -23,6 +23,13 @@ export interface SessionOptions {
 const REFRESH_TIME_SHARE = 0.04;
 /** Never refresh the map more often than this, however cheap it is. */
 const MIN_REFRESH_INTERVAL_MS = 1000;
+/**
+ * The first seconds of a run are when the map changes most and a class watches most closely: there
+ * it refreshes at least this often, whatever the time share says (a costly first refresh, made while
+ * the backend measurement shares the CPU, would otherwise hold the untrained map for many seconds).
+ */
+const EARLY_MAP_WINDOW_MS = 20_000;
+const EARLY_MAP_MAX_INTERVAL_MS = 2500;
 /** Decoder weights are cheap: send them often so the probe follows training closely. */
 const WEIGHTS_INTERVAL_MS = 400;
 /** Share of training time the decoder-weight snapshots may take. */
@@ -72,6 +79,8 @@ export class TrainingSession {
   private lastWeightsAt = 0;
   private lastRefreshAt = 0;
   private lastRefreshCostMs = 0;
+  /** When the running loop started, for the early-map refresh rule. */
+  private loopStartedAt = 0;
   private lastWeightsCostMs = 0;
   private epochLossSum = 0;
   private lastBatchLoss = NaN;
@@ -435,6 +444,7 @@ export class TrainingSession {
   private startLoop(): void {
     if (this.status === 'training' || !this.trainer) return;
     this.setStatus('training');
+    this.loopStartedAt = performance.now();
     this.speedSamples = [];
     this.loop = this.runLoop().finally(() => {
       this.loop = null;
@@ -459,7 +469,8 @@ export class TrainingSession {
       // Reading weights back stalls a GPU backend's pipeline: keep it to a small share of the time.
       const weightsInterval = Math.max(WEIGHTS_INTERVAL_MS, this.lastWeightsCostMs / WEIGHTS_TIME_SHARE);
       if (now - this.lastWeightsAt > weightsInterval) this.emitWeights(now);
-      const refreshInterval = Math.max(MIN_REFRESH_INTERVAL_MS, this.lastRefreshCostMs / REFRESH_TIME_SHARE);
+      const budgeted = Math.max(MIN_REFRESH_INTERVAL_MS, this.lastRefreshCostMs / REFRESH_TIME_SHARE);
+      const refreshInterval = now - this.loopStartedAt < EARLY_MAP_WINDOW_MS ? Math.min(budgeted, EARLY_MAP_MAX_INTERVAL_MS) : budgeted;
       if (now - this.lastRefreshAt > refreshInterval) await this.refreshViews();
       await yieldToEventLoop();
     }
