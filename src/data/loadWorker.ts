@@ -32,8 +32,8 @@ export type LoadEvent =
   | { type: 'done'; dataset: Dataset; skipped: SkippedItem[]; notes: string[] }
   | { type: 'error'; message: string };
 
-/** Decoded dataset size refused up front: training copies it again, and a tab has a few GB at most. */
-export const MAX_DATASET_BYTES = 512 * 1024 * 1024;
+export { MAX_DATASET_BYTES } from './limits';
+import { MAX_DATASET_BYTES } from './limits';
 /** Images decoded at once; a few in flight keep the decoder busy without holding many bitmaps. */
 const DECODE_IN_FLIGHT = 8;
 /** Progress is posted about this often while decoding, so thousands of images do not flood the page. */

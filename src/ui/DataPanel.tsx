@@ -10,6 +10,7 @@ import {
   type LoadProgress,
   type LoadReport,
 } from '../data/loadFiles';
+import { limitsSentence } from '../data/limits';
 import { useAppState, useController } from './controllerContext';
 import { builtInSet } from './builtInSets';
 import type { DataSource } from '../state/classroom';
@@ -161,6 +162,7 @@ export function DataPanel() {
         </label>
       </div>
       <p className="data-hint">IDX, CIFAR-10 .bin, CSV, a zip of class folders, or images. You can also drop them anywhere on the page.</p>
+      <p className="data-hint">{limitsSentence()}</p>
 
       <fieldset className="data-image-options" disabled={busy}>
         <legend>Images are fitted to</legend>
