@@ -26,7 +26,6 @@ interface SweepState {
   trainedOn: number | null;
   lossName: string;
   message: string | null;
-  startedFor: AppController | null;
 }
 
 const idle: SweepState = {
@@ -41,7 +40,6 @@ const idle: SweepState = {
   trainedOn: null,
   lossName: 'loss',
   message: null,
-  startedFor: null,
 };
 
 let sweepState = idle;
@@ -102,7 +100,6 @@ function startSweep(controller: AppController, secondsPerSize: number, subsetSiz
     secondsPerSize,
     current: { index: 0, elapsed: 0 },
     lossName: applied.spec.kind === 'variational' ? `${lossName}, summed per image` : lossName,
-    startedFor: controller,
   });
   run = new SweepRun(
     {
