@@ -36,7 +36,15 @@ export async function detectBackends(): Promise<{ available: BackendName[]; miss
  * What the graphics stack says about itself, for the first guess of a backend (see backendGuess):
  * renderer and adapter names show a software rasteriser (SwiftShader, llvmpipe) without training.
  */
-export async function readGraphicsFacts(): Promise<GraphicsFacts> {
+export function readGraphicsFacts(): Promise<GraphicsFacts> {
+  // The graphics do not change while the page lives: read them once (adapter requests are slow).
+  graphicsFacts ??= readGraphicsFactsOnce();
+  return graphicsFacts;
+}
+
+let graphicsFacts: Promise<GraphicsFacts> | null = null;
+
+async function readGraphicsFactsOnce(): Promise<GraphicsFacts> {
   const { available } = await detectBackends();
   let wasmTrainsConv = false;
   if (available.includes('wasm')) {

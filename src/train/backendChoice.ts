@@ -17,6 +17,18 @@ export async function firstGuess(config: ExperimentConfig): Promise<{ backend: B
   };
 }
 
+/**
+ * Start the likely backend before any data or model arrives (the page is still loading its data
+ * then): loading and compiling the WebAssembly module or a GPU context no longer delays Train.
+ */
+export async function warmUpLikelyBackend(): Promise<void> {
+  try {
+    await activateBackend(guessBackend(await readGraphicsFacts(), { convolutional: false }));
+  } catch {
+    // The first real model finds its own backend, with fallbacks and a message if needed.
+  }
+}
+
 /** Time every backend here and now, on this thread (where no worker can measure beside training). */
 export async function measureInPlace(config: ExperimentConfig, data: TrainerData): Promise<BackendReport[]> {
   const { available, missing } = await detectBackends();

@@ -6,7 +6,7 @@ import { activateBackend, errorText } from '../lib/backends';
 import { Trainer, type TermValues, type TrainerData, type TrainerState } from './trainer';
 import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
 import { selfTestConfig, selfTestData } from './selfTest';
-import { firstGuess, measureInPlace, mergeMeasurement } from './backendChoice';
+import { firstGuess, measureInPlace, mergeMeasurement, warmUpLikelyBackend } from './backendChoice';
 import { measureInWorker, type BackendMeasurer, type Measurement } from './backgroundMeasure';
 import { chooseMove, type BackendMove } from './backendMove';
 import { READBACK_MAX_MS, stepsPerReadback } from './lossReadback';
@@ -91,6 +91,8 @@ export class TrainingSession {
     options: SessionOptions = {},
   ) {
     this.measurer = options.measurer ?? measureInWorker;
+    // Commands wait for the warm-up, which runs while the page is still fetching its data.
+    this.commandQueue = warmUpLikelyBackend();
   }
 
   /** Commands run one after another; `pause` acts at once so it can stop a running loop. */
