@@ -13,6 +13,7 @@ import { KindPanel } from './KindPanel';
 import { CodeHistogram } from './CodeHistogram';
 import { PriorSamples } from './PriorSamples';
 import { Notices } from './Notices';
+import { useHiddenTabReport } from './useHiddenTabReport';
 import { DataPanel } from './DataPanel';
 import { WalksPanel } from './WalksPanel';
 import { CompareView, startComparison } from './CompareView';
@@ -32,6 +33,7 @@ export function App() {
   const dataset = useAppState((state) => state.dataset);
   const datasetError = useAppState((state) => state.datasetError);
   const controller = useController();
+  useHiddenTabReport(controller);
   const [second, setSecond] = useState<AppController | null>(null);
   const toggleCompare = () => {
     if (second) {
