@@ -102,6 +102,10 @@ export interface AppState {
   showEllipses: boolean;
   /** Indices of the images inside the region the user brushed on the map, or null. */
   selection: Int32Array | null;
+  /** The PCA map of the raw pixels, drawn in the latent map's place while `Show PCA map` is on. */
+  pixelPcaMap: MapSnapshot | null;
+  /** The class the model trains without (`Hold out a class`), whose held-out images are the anomalies. */
+  anomalyClass: number | null;
   /** Each image's reconstruction error, while the map is coloured by it. */
   reconstructionErrors: Float32Array | null;
   /** Bumped when the main-thread decoder gets new weights, so the decoded image is redrawn. */
@@ -145,6 +149,8 @@ export type Action =
   | { type: 'view-region'; region: ViewRegion }
   | { type: 'colour-by'; mode: ColourMode; dimension: number; factor: string }
   | { type: 'selection'; indices: Int32Array | null }
+  | { type: 'pixel-pca-map'; map: MapSnapshot | null }
+  | { type: 'anomaly-class'; label: number | null }
   | { type: 'show-ellipses'; on: boolean }
   | { type: 'reconstruction-errors'; errors: Float32Array | null }
   | { type: 'projection-status'; status: ProjectionStatus }
@@ -177,6 +183,8 @@ export function initialState(rawSettings: RawSettings): AppState {
     viewRegion: null,
     colourBy: { mode: 'label', dimension: 0, factor: '' },
     selection: null,
+    pixelPcaMap: null,
+    anomalyClass: null,
     showEllipses: false,
     reconstructionErrors: null,
     notices: [],
@@ -216,6 +224,7 @@ export function reducer(state: AppState, action: Action): AppState {
         reconstructions: null,
         codeActivations: null,
         selection: null,
+        pixelPcaMap: null,
         reconstructionErrors: null,
       };
     case 'status':
@@ -242,6 +251,10 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, reconstructionErrors: action.errors };
     case 'show-ellipses':
       return { ...state, showEllipses: action.on };
+    case 'pixel-pca-map':
+      return { ...state, pixelPcaMap: action.map };
+    case 'anomaly-class':
+      return { ...state, anomalyClass: action.label };
     case 'selection':
       return { ...state, selection: action.indices };
     case 'view-region':

@@ -14,6 +14,7 @@ import { TrainingClient, type EncodedImages, type ExportedTraining, type ModelSn
 import type { TrainerState } from '../train/trainer';
 import type { SessionView } from '../session/sessionFile';
 import type { BackendName, WorkerEvent } from '../train/protocol';
+import type { MapSnapshot } from './appState';
 import { createStore, type Store } from './store';
 import type { ClassroomView } from './classroom';
 import { initialState, reducer, type Action, type AppState, type LossPoint, type ProbeState, type ViewRegion } from './appState';
@@ -343,6 +344,22 @@ export class AppController {
    */
   encodeImages(pixels: Float32Array, count: number): Promise<EncodedImages> {
     return this.client.encodeImages(pixels, count);
+  }
+
+  /**
+   * Train without one class (null: with every class): its held-out images become the anomalies of
+   * the Applications panel. A new model is built, as the training data changed.
+   */
+  setAnomalyClass(label: number | null): void {
+    this.store.dispatch({ type: 'anomaly-class', label });
+    this.client.send({ type: 'exclude-class', label });
+    const config = this.state.dataset ? this.validSettings() : null;
+    if (config) this.configure(config);
+  }
+
+  /** Draw the raw pixels' PCA map in the latent map's place, or (null) the latent map again. */
+  showPixelPcaMap(map: MapSnapshot | null): void {
+    this.store.dispatch({ type: 'pixel-pca-map', map });
   }
 
   /** Both networks' current weights and the epoch's training indices, for analyses off the training thread. */

@@ -1,5 +1,5 @@
 // The link's view keys beyond the model settings: dataset, colouring, palette, presenter mode,
-// lesson step and hidden panels. One row per key, each parsing its text or saying why not, and
+// lesson step, hidden panels and the held-out anomaly class. One row per key, each parsing its text or saying why not, and
 // writing its value back, so a new key is one more row.
 import { BUILT_IN_DATASETS, PALETTES, PANEL_NAMES, type BuiltInDatasetName, type PaletteName, type PanelName } from './classroom';
 import { LESSON_STEPS } from '../lesson/steps';
@@ -23,6 +23,8 @@ export interface LinkView {
   /** 0-based lesson step. */
   lesson: number;
   hide: PanelName[];
+  /** The class held out of training for anomaly detection (a class index). */
+  anomalyClass: number;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -68,6 +70,13 @@ export const LINK_VIEW_ROWS: { [Key in keyof LinkView]: LinkRow<LinkView[Key]> }
         : { ok: false, problem: `The link's lesson "${text}" is not a step (use 1 to ${LESSON_STEPS.length}).` };
     },
     write: (value) => String(value + 1),
+  },
+  anomalyClass: {
+    parse: (text) =>
+      /^\d{1,3}$/.test(text) && Number(text) <= 255
+        ? { ok: true, value: Number(text) }
+        : { ok: false, problem: `The link's anomalyClass "${text}" is not a class number (use 0, 1, 2, …).` },
+    write: (value) => String(value),
   },
   hide: {
     parse(text) {

@@ -35,6 +35,8 @@ export type WorkerCommand =
    * model's input shape, pixels 0..1, back to back. Answered by one `encoded-images` with the same id.
    */
   | { type: 'encode-images'; id: number; pixels: Float32Array; count: number }
+  /** Train without the images of this class (null: train on every class); applies from the next model built. */
+  | { type: 'exclude-class'; label: number | null }
   /** Copy the whole model's weights (encoder and decoder), answered by one `model-snapshot` with the same id. */
   | { type: 'snapshot-model'; id: number }
   /** Copy the whole training state (weights, Adam moments, step), answered by one `trainer-state` with the same id. */

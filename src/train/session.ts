@@ -70,6 +70,9 @@ export class TrainingSession {
   private commandQueue: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
   private reconstructionIndices: Int32Array = new Int32Array(0);
+  /** Every training index of the split, and the class left out of training (anomaly detection). */
+  private allTrain: Int32Array = new Int32Array(0);
+  private excludedClass: number | null = null;
   /** Whether the map is coloured by reconstruction error, which needs every image rebuilt. */
   private wantErrors = false;
 
@@ -113,11 +116,12 @@ export class TrainingSession {
         await this.stopLoop();
         this.cancelMeasurement();
         this.disposeTrainer();
+        this.allTrain = command.train;
         this.data = {
           images: command.images,
           labels: command.labels,
           shape: command.shape,
-          train: command.train,
+          train: withoutClass(command.train, command.labels, this.excludedClass),
           heldOut: command.heldOut,
         };
         this.reconstructionIndices = pickOnePerClass(command.heldOut, command.labels, RECONSTRUCTION_COUNT);
@@ -167,6 +171,10 @@ export class TrainingSession {
         await this.stopLoop();
         this.config = command.config;
         await this.rebuild(command.state);
+        return;
+      case 'exclude-class':
+        this.excludedClass = command.label;
+        if (this.data) this.data = { ...this.data, train: withoutClass(this.allTrain, this.data.labels, command.label) };
         return;
       case 'snapshot-model':
         this.snapshotModel(command.id);
@@ -713,6 +721,11 @@ export class TrainingSession {
     this.trainer?.dispose();
     this.trainer = null;
   }
+}
+
+/** The training indices whose image is not of class `label` (all of them when `label` is null). */
+export function withoutClass(train: Int32Array, labels: Uint8Array, label: number | null): Int32Array {
+  return label === null ? train : train.filter((index) => labels[index] !== label);
 }
 
 /** Held-out indices for the reconstruction strip: one per class first, then the next ones. */

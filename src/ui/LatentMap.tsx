@@ -54,7 +54,7 @@ export function LatentMap() {
   }, [selecting]);
   const brushRef = useRef<HTMLDivElement>(null);
   const hasPoints = useAppState((state) => state.map !== null);
-  const axisNames = useAppState((state) => state.map?.axisNames ?? DEFAULT_AXIS_NAMES);
+  const axisNames = useAppState((state) => (state.pixelPcaMap ?? state.map)?.axisNames ?? DEFAULT_AXIS_NAMES);
   const projectionKind = useAppState((state) => state.projectionKind);
   const projectionStatus = useAppState((state) => state.projectionStatus);
   const latentDim = useAppState((state) => state.applied?.spec.latentDim ?? 2);
@@ -147,7 +147,8 @@ export function LatentMap() {
     };
 
     const takeSnapshot = (state: AppState, now: number) => {
-      const map = state.map;
+      // The raw pixels' PCA map (Applications, `Show PCA map`) takes the latent map's place.
+      const map = state.pixelPcaMap ?? state.map;
       if (map === shownMap) return;
       shownMap = map;
       if (!map) {

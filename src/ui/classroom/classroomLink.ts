@@ -20,6 +20,7 @@ export function classroomHash(state: AppState): string {
   if (classroom.dataSource !== 'files') view.data = classroom.dataSource;
   if (classroom.lessonStep !== null) view.lesson = classroom.lessonStep;
   if (classroom.hidden.length > 0) view.hide = [...classroom.hidden];
+  if (state.anomalyClass !== null) view.anomalyClass = state.anomalyClass;
   return settingsToHash(state.rawSettings, DEFAULT_RAW_SETTINGS, {
     fields: [...COMMON_FIELDS, ...(KIND_FIELDS[kind] ?? [])],
     projection: state.projectionKind,
@@ -37,6 +38,7 @@ export function liveHash(state: AppState): string {
   if (classroom.presenter) view.presenter = true;
   if (classroom.lessonStep !== null) view.lesson = classroom.lessonStep;
   if (classroom.hidden.length > 0) view.hide = [...classroom.hidden];
+  if (state.anomalyClass !== null) view.anomalyClass = state.anomalyClass;
   const projection = state.projectionKind === 'none' || (state.projectionKind === 'pca' && (state.applied?.spec.latentDim ?? 2) > 2) ? undefined : state.projectionKind;
   return settingsToHash(state.rawSettings, DEFAULT_RAW_SETTINGS, { projection, view });
 }

@@ -12,6 +12,7 @@ export async function startFromLink(controller: AppController, view: Partial<Lin
     ...(view.hide ? { hidden: view.hide } : {}),
     ...(view.palette ? { palette: view.palette } : {}),
   });
+  if (view.anomalyClass !== undefined) controller.setAnomalyClass(view.anomalyClass);
   if (view.colour) controller.colourBy(view.colour.mode, view.colour.dimension, view.colour.factor);
   if (view.data && view.data !== 'mnist') {
     if (await switchToBuiltInSet(controller, view.data)) return;
