@@ -1,5 +1,8 @@
 // The Applications panel's tabs, in the order the lesson lists the uses of an autoencoder.
 import type { ComponentType } from 'react';
+import { VersusPcaTab } from './VersusPcaTab';
+import { DenoisingTab } from './DenoisingTab';
+import { CompressionTab } from './CompressionTab';
 import { BottleneckSweepTab } from './BottleneckSweepTab';
 import { FeaturesTab } from './FeaturesTab';
 import { GenerationTab } from './GenerationTab';
@@ -15,6 +18,9 @@ export interface ApplicationTab {
 
 /** Lesson order: Versus PCA, Denoising, Anomalies, Compression, Generation, Features, Bottleneck sweep. */
 export const APPLICATION_TABS: ApplicationTab[] = [
+  { id: 'versus-pca', label: 'Versus PCA', Component: VersusPcaTab },
+  { id: 'denoising', label: 'Denoising', Component: DenoisingTab },
+  { id: 'compression', label: 'Compression', Component: CompressionTab },
   { id: 'generation', label: 'Generation', Component: GenerationTab },
   { id: 'features', label: 'Features', Component: FeaturesTab },
   { id: 'bottleneck-sweep', label: 'Bottleneck sweep', Component: BottleneckSweepTab },
