@@ -72,21 +72,3 @@ export function evenSubset(indices: Int32Array, count: number): Int32Array {
   if (indices.length <= count) return indices.slice();
   return Int32Array.from({ length: count }, (_, i) => indices[Math.floor((i * indices.length) / count)]);
 }
-
-/** `count` held-out images to show: one per class first (in class order), then the next ones. */
-export function showcaseIndices(heldOut: Int32Array, labels: Uint8Array, count: number): Int32Array {
-  const chosen: number[] = [];
-  const seen = new Set<number>();
-  for (const index of heldOut) {
-    if (chosen.length >= count) break;
-    if (!seen.has(labels[index])) {
-      seen.add(labels[index]);
-      chosen.push(index);
-    }
-  }
-  for (const index of heldOut) {
-    if (chosen.length >= count) break;
-    if (!chosen.includes(index)) chosen.push(index);
-  }
-  return Int32Array.from(chosen.sort((a, b) => labels[a] - labels[b] || a - b));
-}

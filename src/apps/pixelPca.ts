@@ -3,6 +3,7 @@
 // components come from seeded subspace iteration on (a capped sample of) the data instead of an
 // eigen-decomposition of the full pixel covariance.
 import { createRng } from '../lib/rng';
+import { symmetricEigen } from '../latent/pca';
 
 export interface PixelPca {
   pixelsPerImage: number;
@@ -77,7 +78,7 @@ export function fitPixelPca(images: Uint8Array, rows: Int32Array, pixelsPerImage
       small[b * width + a] = small[a * width + b];
     }
   }
-  const { values, vectors } = jacobiEigen(small, width);
+  const { values, vectors } = symmetricEigen(small, width);
   const order = Array.from({ length: width }, (_, i) => i).sort((a, b) => values[b] - values[a] || a - b);
   const components = new Float64Array(count * d);
   const variances = new Float64Array(count);
@@ -169,49 +170,4 @@ function orthonormalise(vectors: Float64Array, count: number, d: number): void {
     }
     for (let p = 0; p < d; p++) vectors[offset + p] /= after;
   }
-}
-
-/** Eigenvalues and column eigenvectors of a small symmetric matrix, by cyclic Jacobi rotations. */
-function jacobiEigen(matrix: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) v[i * size + i] = 1;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) scale += a[i] * a[i];
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0;
-    for (let p = 0; p < size; p++) for (let q = p + 1; q < size; q++) off += a[p * size + q] ** 2;
-    if (off <= 1e-24 * scale) break;
-    for (let p = 0; p < size - 1; p++) {
-      for (let q = p + 1; q < size; q++) {
-        const apq = a[p * size + q];
-        if (apq === 0) continue;
-        const theta = (a[q * size + q] - a[p * size + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < size; k++) {
-          const akp = a[k * size + p];
-          const akq = a[k * size + q];
-          a[k * size + p] = c * akp - s * akq;
-          a[k * size + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < size; k++) {
-          const apk = a[p * size + k];
-          const aqk = a[q * size + k];
-          a[p * size + k] = c * apk - s * aqk;
-          a[q * size + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < size; k++) {
-          const vkp = v[k * size + p];
-          const vkq = v[k * size + q];
-          v[k * size + p] = c * vkp - s * vkq;
-          v[k * size + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const values = new Float64Array(size);
-  for (let i = 0; i < size; i++) values[i] = a[i * size + i];
-  return { values, vectors: v };
 }

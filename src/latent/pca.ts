@@ -133,7 +133,7 @@ export function inversePca(
 
 /** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations; robust to near-equal
  *  eigenvalues, where power iteration would stall. Returns unsorted values and column vectors. */
-function symmetricEigen(matrix: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(matrix: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(matrix);
   const vectors = new Float64Array(size * size);
   for (let i = 0; i < size; i++) vectors[i * size + i] = 1;

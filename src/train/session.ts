@@ -10,6 +10,7 @@ import { firstGuess, measureInPlace, mergeMeasurement, warmUpLikelyBackend } fro
 import { measureInWorker, type BackendMeasurer, type Measurement } from './backgroundMeasure';
 import { chooseMove, type BackendMove } from './backendMove';
 import { READBACK_MAX_MS, stepsPerReadback } from './lossReadback';
+import { pickOnePerClass } from '../data/pickOnePerClass';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 export type Emit = (event: WorkerEvent) => void;
@@ -726,23 +727,4 @@ export class TrainingSession {
 /** The training indices whose image is not of class `label` (all of them when `label` is null). */
 export function withoutClass(train: Int32Array, labels: Uint8Array, label: number | null): Int32Array {
   return label === null ? train : train.filter((index) => labels[index] !== label);
-}
-
-/** Held-out indices for the reconstruction strip: one per class first, then the next ones. */
-export function pickOnePerClass(heldOut: Int32Array, labels: Uint8Array, count: number): Int32Array {
-  const chosen: number[] = [];
-  const seen = new Set<number>();
-  for (const index of heldOut) {
-    if (chosen.length >= count) break;
-    if (!seen.has(labels[index])) {
-      seen.add(labels[index]);
-      chosen.push(index);
-    }
-  }
-  for (const index of heldOut) {
-    if (chosen.length >= count) break;
-    if (!chosen.includes(index)) chosen.push(index);
-  }
-  chosen.sort((a, b) => labels[a] - labels[b]);
-  return Int32Array.from(chosen);
 }

@@ -3,7 +3,8 @@
 import { useMemo, useState } from 'react';
 import { CODE_BITS, type CodeBits } from '../../apps/analysisProtocol';
 import { compressionRatio } from '../../apps/codeQuantise';
-import { evenSubset, showcaseIndices } from '../../apps/imageMetrics';
+import { evenSubset } from '../../apps/imageMetrics';
+import { pickOnePerClass } from '../../data/pickOnePerClass';
 import { Figure } from './Figure';
 import { ImageRows, type ImageRow } from './ImageRows';
 import { measurementNote, useMeasurement } from './useMeasurement';
@@ -19,7 +20,7 @@ export function CompressionTab() {
   const [bits, setBits] = useState<CodeBits>(8);
   const measurement = useMeasurement(async ({ measureModel, analysis }) => {
     const model = await measureModel();
-    const show = showcaseIndices(evenSubset(model.dataset.split.heldOut, 200), model.dataset.labels, SHOWN);
+    const show = pickOnePerClass(evenSubset(model.dataset.split.heldOut, 200), model.dataset.labels, SHOWN);
     const result = await analysis.run({ kind: 'compression', slot: 'main', evalLimit: EVAL_LIMIT, jpegLimit: JPEG_LIMIT, showIndices: show });
     return { model, show, result };
   }, []);

@@ -1,7 +1,8 @@
 // Denoising: one noise (the denoising kind's choices) on held-out images, and how much the model
 // cleans it, as mean PSNR before and after. In compare mode both models get the same noisy images.
 import { useMemo, useState } from 'react';
-import { evenSubset, showcaseIndices } from '../../apps/imageMetrics';
+import { evenSubset } from '../../apps/imageMetrics';
+import { pickOnePerClass } from '../../data/pickOnePerClass';
 import { NOISE_CHOICES, KIND_CHOICES } from '../../model/validate';
 import { resolveKindOptions, type NoiseType } from '../../model/spec';
 import { useAppState } from '../controllerContext';
@@ -28,7 +29,7 @@ export function DenoisingTab() {
     if (!levelOk) throw new Error('Noise level must be a number above 0 and at most 1.');
     const model = await measureModel();
     const second = await measureSecondModel();
-    const show = showcaseIndices(evenSubset(model.dataset.split.heldOut, 200), model.dataset.labels, SHOWN);
+    const show = pickOnePerClass(evenSubset(model.dataset.split.heldOut, 200), model.dataset.labels, SHOWN);
     const slots: ModelSlot[] = second ? ['main', 'second'] : ['main'];
     const result = await analysis.run({ kind: 'denoise', slots, noiseType, level, seed: NOISE_SEED, evalLimit: EVAL_LIMIT, showIndices: show });
     return { model, second, show, result };

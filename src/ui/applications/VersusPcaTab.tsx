@@ -1,7 +1,8 @@
 // Versus PCA: the autoencoder against the linear baseline with as many components as its code,
 // on the same held-out images, in the model's own loss; and PCA's 2-D map against the model's.
 import { useEffect, useMemo, useState } from 'react';
-import { evenSubset, showcaseIndices } from '../../apps/imageMetrics';
+import { evenSubset } from '../../apps/imageMetrics';
+import { pickOnePerClass } from '../../data/pickOnePerClass';
 import { useAppState, useController } from '../controllerContext';
 import { formatLoss, formatPercent } from '../format';
 import { Figure } from './Figure';
@@ -19,7 +20,7 @@ export function VersusPcaTab() {
   const measurement = useMeasurement(async ({ measureModel, analysis }) => {
     const model = await measureModel();
     const { heldOut } = model.dataset.split;
-    const show = showcaseIndices(evenSubset(heldOut, 200), model.dataset.labels, SHOWN);
+    const show = pickOnePerClass(evenSubset(heldOut, 200), model.dataset.labels, SHOWN);
     const result = await analysis.run({
       kind: 'versus-pca',
       slot: 'main',
