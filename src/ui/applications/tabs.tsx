@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { VersusPcaTab } from './VersusPcaTab';
 import { DenoisingTab } from './DenoisingTab';
+import { AnomaliesTab } from './AnomaliesTab';
 import { CompressionTab } from './CompressionTab';
 import { BottleneckSweepTab } from './BottleneckSweepTab';
 import { FeaturesTab } from './FeaturesTab';
@@ -20,6 +21,7 @@ export interface ApplicationTab {
 export const APPLICATION_TABS: ApplicationTab[] = [
   { id: 'versus-pca', label: 'Versus PCA', Component: VersusPcaTab },
   { id: 'denoising', label: 'Denoising', Component: DenoisingTab },
+  { id: 'anomalies', label: 'Anomalies', Component: AnomaliesTab },
   { id: 'compression', label: 'Compression', Component: CompressionTab },
   { id: 'generation', label: 'Generation', Component: GenerationTab },
   { id: 'features', label: 'Features', Component: FeaturesTab },
