@@ -31,7 +31,7 @@ const START_QUANTILE = 0.9;
 const HIST = { width: 640, height: 230, left: 56, right: 16, top: 16, bottom: 44 };
 const ROC = { size: 300, pad: 48 };
 
-const formatError = (value: number) => (value < 0.01 ? value.toExponential(2) : value.toFixed(4));
+const formatError = (value: number) => (value === 0 ? '0' : value < 0.01 ? value.toExponential(2) : value.toFixed(4));
 const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
 
 function ThresholdHistogram({
@@ -210,7 +210,9 @@ function HoldOutPicker() {
         </select>
       </label>
       <span className="app-note">
-        It applies to the next model: that model trains without the class, and the class's held-out images become the anomalies.
+        {anomalyClass === null
+          ? 'Choosing a class builds a new model that trains without it (you are asked first when this one is trained); that class’s held-out images become the anomalies.'
+          : `This model trains without ${classNames[anomalyClass] ?? anomalyClass}; its held-out images are the anomalies. A change applies to the next model.`}
       </span>
       {changed && fresh && status !== 'training' && (
         <button type="button" className="primary" onClick={() => controller.train()}>
