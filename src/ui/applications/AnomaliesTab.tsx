@@ -28,10 +28,12 @@ const BIN_COUNT = 40;
 /** Before the user moves it, the threshold flags the top 10% of errors. */
 const START_QUANTILE = 0.9;
 
-const HIST = { width: 640, height: 230, left: 56, right: 16, top: 16, bottom: 44 };
-const ROC = { size: 300, pad: 48 };
+const HIST = { width: 640, height: 230, left: 56, right: 30, top: 16, bottom: 44 };
+const ROC = { size: 320, pad: 48 };
 
 const formatError = (value: number) => (value === 0 ? '0' : value < 0.01 ? value.toExponential(2) : value.toFixed(4));
+/** Axis labels: two significant digits are enough to read a histogram from the back of a room. */
+const formatTick = (value: number) => String(Number(value.toPrecision(2)));
 const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
 
 function ThresholdHistogram({
@@ -105,7 +107,7 @@ function ThresholdHistogram({
         <line x1={HIST.left} x2={HIST.left + plotWidth} y1={HIST.top + plotHeight} y2={HIST.top + plotHeight} stroke="#555" />
         {ticks.map((tick) => (
           <text key={tick} x={HIST.left + tick * plotWidth} y={HIST.top + plotHeight + 18} textAnchor="middle" fontSize="13" fill="#444">
-            {formatError(thresholdAtPosition(histogram, tick))}
+            {formatTick(thresholdAtPosition(histogram, tick))}
           </text>
         ))}
         <text x={HIST.left + plotWidth / 2} y={HIST.height - 4} textAnchor="middle" fontSize="14" fill="#333">
@@ -129,9 +131,9 @@ function RocChart({ points, marked }: { points: RocPoint[]; marked: { falsePosit
     <svg
       role="img"
       aria-label="ROC curve: anomalies found against normal images flagged, as the threshold moves"
-      viewBox={`0 0 ${ROC.size} ${ROC.size}`}
+      viewBox={`0 0 ${ROC.size} ${ROC.size - ROC.pad / 2}`}
       width={ROC.size}
-      height={ROC.size}
+      height={ROC.size - ROC.pad / 2}
       className="anomaly-roc"
     >
       <rect x={ROC.pad} y={ROC.pad / 2} width={inner} height={inner} fill="#fafaf7" stroke="#999" />
@@ -148,7 +150,7 @@ function RocChart({ points, marked }: { points: RocPoint[]; marked: { falsePosit
           </text>
         </g>
       ))}
-      <text x={ROC.pad + inner / 2} y={ROC.size - 6} textAnchor="middle" fontSize="14" fill="#333">
+      <text x={ROC.pad + inner / 2} y={ROC.pad / 2 + inner + 36} textAnchor="middle" fontSize="14" fill="#333">
         Normal images flagged
       </text>
       <text x={14} y={ROC.pad / 2 + inner / 2} textAnchor="middle" fontSize="14" fill="#333" transform={`rotate(-90 14 ${ROC.pad / 2 + inner / 2})`}>
@@ -288,7 +290,7 @@ export function AnomaliesTab() {
             </div>
             {roc && (
               <div>
-                <h3>ROC curve, {heldName} as the anomalies</h3>
+                <h3>ROC curve, class {heldName} as the anomalies</h3>
                 <RocChart points={roc.points} marked={marked} />
               </div>
             )}
@@ -296,8 +298,8 @@ export function AnomaliesTab() {
           {heldName !== null && roc ? (
             <div className="app-figures">
               <Figure label="Anomaly AUC" value={roc.auc} text={roc.auc.toFixed(3)} detail="0.5 is chance, 1 is perfect" />
-              <Figure label="Precision at the threshold" value={atThreshold.precision} text={percent(atThreshold.precision)} detail={`flagged images that are ${heldName}`} />
-              <Figure label="Recall at the threshold" value={atThreshold.recall} text={percent(atThreshold.recall)} detail={`${heldName} images flagged`} />
+              <Figure label="Precision at the threshold" value={atThreshold.precision} text={percent(atThreshold.precision)} detail={`flagged images that are class ${heldName}`} />
+              <Figure label="Recall at the threshold" value={atThreshold.recall} text={percent(atThreshold.recall)} detail={`class ${heldName} images flagged`} />
             </div>
           ) : (
             <p className="app-note">
