@@ -82,7 +82,7 @@ test('bad settings are refused beside their field and the trained model is kept'
   await page.getByLabel('Batch size').fill('abc');
   await page.getByText(/Batch size must be/).waitFor();
   await page.getByRole('button', { name: 'Reset' }).click();
-  await page.getByText(/settings are not valid/).waitFor();
+  await page.locator('.notice', { hasText: /settings are not valid/ }).waitFor();
 
   assert((await globalStep(page)) === stepBefore, 'the refused Reset changed the training progress');
   assert(Math.abs((await inkedPixels(page)) - inkBefore) < inkBefore * 0.05, 'the refused Reset cleared the map');
@@ -96,10 +96,10 @@ test('bad settings are refused beside their field and the trained model is kept'
 
 test('a link with bad values starts with the defaults and says what it ignored', async ({ ctx }) => {
   const page = await openApp(ctx, '#latent=0&lr=abc&epochs=5&backend=nope&colour=red');
-  await page.getByText(/latent="0" was ignored/).waitFor();
-  await page.getByText(/lr="abc" was ignored/).waitFor();
-  await page.getByText(/backend "nope" is unknown/).waitFor();
-  await page.getByText(/"colour" is unknown/).waitFor();
+  await page.locator('.notice', { hasText: /latent="0" was ignored/ }).waitFor();
+  await page.locator('.notice', { hasText: /lr="abc" was ignored/ }).waitFor();
+  await page.locator('.notice', { hasText: /backend "nope" is unknown/ }).waitFor();
+  await page.locator('.notice', { hasText: /colour "red" is unknown/ }).waitFor();
   assert((await page.getByLabel('Latent size').inputValue()) === '2', 'latent size did not fall back to 2');
   assert((await page.getByLabel('Epochs').inputValue()) === '5', 'the good value in the link was not kept');
 });

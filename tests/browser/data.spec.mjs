@@ -179,7 +179,7 @@ test('a zip of PNGs in two class folders loads with folder names as classes, rep
   const line = await resultLine(page, /Loaded 80 images in 2 classes/);
   assert(line.includes('32×32 RGB'), `result line "${line}" does not give the chosen 32x32 RGB size`);
   assert(/2 skipped/.test(line), `result line "${line}" does not count the 2 skipped entries`);
-  assert(line.includes('broken.png could not be decoded'), `result line "${line}" does not name the broken PNG`);
+  assert(line.includes('broken.png is a damaged PNG'), `result line "${line}" does not name the broken PNG`);
   assert(line.includes('readme.txt is not an image'), `result line "${line}" does not name the text file`);
   await page.locator('.dataset-line', { hasText: /^shapes-two-folders · 80 images/ }).waitFor();
   assert((await page.getByLabel('Dataset', { exact: true }).inputValue()) === 'files', 'the Dataset choice does not show the loaded files');
