@@ -5,7 +5,8 @@ import { formatLoss } from '../format';
 export function Announcer() {
   const lastEpoch = useAppState((state) => state.losses.at(-1) ?? null);
   const epochs = useAppState((state) => state.applied?.training.epochs ?? 0);
-  const lastNotice = useAppState((state) => state.notices.at(-1) ?? null);
+  // Errors are alerts in the notice list already; announcing them here too would read them twice.
+  const lastNotice = useAppState((state) => state.notices.filter((notice) => notice.kind !== 'error').at(-1) ?? null);
   return (
     <>
       <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-announces="epoch">
