@@ -4,15 +4,21 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { contentSecurityPolicy, CONTENT_SECURITY_POLICY_HEADER } from './scripts/contentSecurityPolicy.mjs';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+// The built app is served with its Content-Security-Policy as a header too (it also covers the
+// workers, see scripts/contentSecurityPolicy.mjs); the dev server has none, for Vite's inline scripts.
+const previewHeaders = { ...isolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER };
 
 export default defineConfig({
   plugins: [
     react(),
+    // Every built page carries the Content-Security-Policy in a <meta> (no inline script, no eval).
+    contentSecurityPolicy(),
     // Offline: a Workbox service worker precaches the built app, every wasm file the build emits
     // (tfjs's and our own kernels) and the packed digits, so after one visit the page loads and
     // trains with the network off. Cached responses keep the headers they were fetched with, so
@@ -41,7 +47,7 @@ export default defineConfig({
   // is left as written. The page's own bundle is minified as usual.
   worker: { format: 'es', rollupOptions: { output: { minify: 'dce-only' } } },
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  preview: { headers: previewHeaders },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
