@@ -26,6 +26,13 @@ test('with class 8 held out, Anomalies shows a ROC curve, an Anomaly AUC in [0, 
     expect(share).toBeGreaterThanOrEqual(0);
     expect(share).toBeLessThanOrEqual(1);
   }
+  // The training worker's own batch order (the indices this epoch's batches are drawn from) has no
+  // image of class 8, and is the 9,000-image training split less about a tenth: class 8 alone.
+  expect(await figure(region, 'Held-out class images in training batches')).toBe(0);
+  const drawnFrom = region.getByText(/^of the [\d,]+ training images this epoch's batches are drawn from$/);
+  const drawn = Number((await drawnFrom.innerText()).match(/[\d,]+/)[0].replace(/,/g, ''));
+  expect(drawn).toBeGreaterThan(7500);
+  expect(drawn).toBeLessThan(8500);
   testInfo.annotations.push({ type: 'Anomaly AUC, class 8 held out', description: String(auc) });
   await region.screenshot({ path: testInfo.outputPath('anomalies.png') });
   console.log(`Anomaly AUC with class 8 held out: ${auc.toFixed(3)}`);

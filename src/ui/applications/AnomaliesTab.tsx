@@ -18,6 +18,10 @@ import { drawImage } from '../../viz/imageTile';
 import { askToDiscard } from '../classroom/confirm';
 import { trainedSteps } from '../lesson/applyStep';
 import { useAppState, useController } from '../controllerContext';
+import { KIND_CHOICES } from '../../model/validate';
+import type { AppController } from '../../state/controller';
+import { useStoreSelector } from '../../state/store';
+import { useApplications } from './applicationsContext';
 import { Figure } from './Figure';
 import { measurementNote, useMeasurement } from './useMeasurement';
 
@@ -35,6 +39,18 @@ const formatError = (value: number) => (value === 0 ? '0' : value < 0.01 ? value
 /** Axis labels: two significant digits are enough to read a histogram from the back of a room. */
 const formatTick = (value: number) => String(Number(value.toPrecision(2)));
 const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
+const kindLabel = (kind: string) => KIND_CHOICES.find((choice) => choice.value === kind)?.label ?? kind;
+
+/**
+ * What the model is trained on, read from the training worker's own batch order (the dataset
+ * indices this epoch's batches are drawn from): how many images, and how many of them are of the
+ * held-out class (0 when holding out works).
+ */
+function trainingDraw(batchOrder: Int32Array, labels: Uint8Array, held: number | null): { images: number; ofHeldClass: number } {
+  let ofHeldClass = 0;
+  if (held !== null) for (const index of batchOrder) if (labels[index] === held) ofHeldClass++;
+  return { images: batchOrder.length, ofHeldClass };
+}
 
 function ThresholdHistogram({
   histogram,
@@ -232,8 +248,11 @@ export function AnomaliesTab() {
     const model = await measureModel();
     const indices = evenSubset(model.dataset.split.heldOut, EVAL_LIMIT);
     const { errors } = await analysis.run({ kind: 'errors', slot: 'main', indices });
-    return { model, indices, errors, anomalyClass };
+    const drawn = trainingDraw(model.snapshot.batchOrder, model.dataset.labels, anomalyClass);
+    return { model, indices, errors, anomalyClass, drawn };
   }, [anomalyClass]);
+  // Compare mode's model B is built with every class (only A holds one out), so this tab measures A.
+  const { second } = useApplications();
   const { result } = measurement;
 
   const histogram = useMemo(() => (result ? errorHistogram(result.errors, BIN_COUNT) : null), [result]);
@@ -276,6 +295,7 @@ export function AnomaliesTab() {
   return (
     <div className="app-tab">
       <HoldOutPicker />
+      {second && <CompareNote second={second} measuredKind={result?.model.config.spec.kind ?? null} holdsOut={anomalyClass !== null} />}
       {result && histogram && atThreshold && (
         <>
           <div className="anomaly-row">
@@ -300,6 +320,11 @@ export function AnomaliesTab() {
               <Figure label="Anomaly AUC" value={roc.auc} text={roc.auc.toFixed(3)} detail="0.5 is chance, 1 is perfect" />
               <Figure label="Precision at the threshold" value={atThreshold.precision} text={percent(atThreshold.precision)} detail={`flagged images that are class ${heldName}`} />
               <Figure label="Recall at the threshold" value={atThreshold.recall} text={percent(atThreshold.recall)} detail={`class ${heldName} images flagged`} />
+              <Figure
+                label="Held-out class images in training batches"
+                value={result.drawn.ofHeldClass}
+                detail={`of the ${result.drawn.images.toLocaleString('en-US')} training images this epoch's batches are drawn from`}
+              />
             </div>
           ) : (
             <p className="app-note">
@@ -321,5 +346,17 @@ export function AnomaliesTab() {
       )}
       <p className={measurement.error ? 'app-note app-error' : 'app-note'}>{measurementNote(measurement, result?.errors.length)}</p>
     </div>
+  );
+}
+
+/** Compare mode: which of the two models this tab measures, and why. */
+function CompareNote({ second, measuredKind, holdsOut }: { second: AppController; measuredKind: string | null; holdsOut: boolean }) {
+  const secondKind = useStoreSelector(second.store, (state) => state.applied?.spec.kind ?? null);
+  const a = `model A${measuredKind ? ` (${kindLabel(measuredKind)})` : ''}`;
+  const b = `model B${secondKind ? ` (${kindLabel(secondKind)})` : ''}`;
+  return (
+    <p className="app-note">
+      {holdsOut ? `In compare mode this tab measures ${a}, the one that holds the class out; ${b} trains on every class.` : `In compare mode this tab measures ${a}, not ${b}.`}
+    </p>
   );
 }
