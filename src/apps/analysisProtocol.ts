@@ -39,6 +39,11 @@ export type AnalysisJob =
       /** Images whose PCA and model reconstructions are returned to be drawn. */
       showIndices: Int32Array;
       seed: number;
+      /**
+       * The images the model trains on (its batch order, any order): PCA is fitted on the same
+       * ones, so a held-out class is left out of both. The whole training split when absent or empty.
+       */
+      trainIndices?: Int32Array;
     }
   | {
       kind: 'denoise';

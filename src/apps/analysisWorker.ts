@@ -194,7 +194,9 @@ function versusPca(job: Extract<AnalysisJob, { kind: 'versus-pca' }>): VersusPca
   const evalRows = evenSubset(heldOut, job.evalLimit);
   const clean = pixelsOf(evalRows);
   const components = Math.max(2, job.components);
-  const pca = fitPixelPca(images, train, pixelsPerImage, Math.min(components, pixelsPerImage), { seed: job.seed });
+  // Fitted on what the model trains on: sorted, so the evenly spaced fitting sample spans the set.
+  const fitRows = job.trainIndices && job.trainIndices.length > 0 ? job.trainIndices.slice().sort() : train;
+  const pca = fitPixelPca(images, fitRows, pixelsPerImage, Math.min(components, pixelsPerImage), { seed: job.seed });
   const latentPca = leadingComponents(pca, job.components);
   const pcaRebuilt = clip01(reconstructFromScores(latentPca, projectPixels(latentPca, images, evalRows), evalRows.length));
   const modelRebuilt = reconstruct(loaded, clean, evalRows.length);
@@ -205,7 +207,7 @@ function versusPca(job: Extract<AnalysisJob, { kind: 'versus-pca' }>): VersusPca
   const all = Int32Array.from({ length: labels.length }, (_, i) => i);
   const pcaMap = projectPixels(mapPca, images, all);
   const pcaKnnAccuracy = heldOutKnnAccuracy(pcaMap, labels, train, heldOut, 5);
-  const total = totalVariance(images, train, pixelsPerImage, pca.mean, pca.fittedRows);
+  const total = totalVariance(images, fitRows, pixelsPerImage, pca.mean, pca.fittedRows);
   let kept = 0;
   for (let c = 0; c < latentPca.count; c++) kept += latentPca.variances[c];
   const share = (c: number) => (total > 0 ? `${Math.round((100 * pca.variances[c]) / total)}%` : '?');

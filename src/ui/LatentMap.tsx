@@ -54,6 +54,7 @@ export function LatentMap() {
   }, [selecting]);
   const brushRef = useRef<HTMLDivElement>(null);
   const hasPoints = useAppState((state) => state.map !== null);
+  const showingPixelPca = useAppState((state) => state.pixelPcaMap !== null);
   const axisNames = useAppState((state) => (state.pixelPcaMap ?? state.map)?.axisNames ?? DEFAULT_AXIS_NAMES);
   const projectionKind = useAppState((state) => state.projectionKind);
   const projectionStatus = useAppState((state) => state.projectionStatus);
@@ -234,6 +235,8 @@ export function LatentMap() {
         at.x >= area.left && at.x <= area.left + area.width && at.y >= area.top && at.y <= area.top + area.height;
       probeHandle.style.transform = `translate(${at.x}px, ${at.y}px)`;
       probeHandle.style.opacity = inside ? '1' : '0.25';
+      // On the pixels' PCA map the probe's latent-map position means nothing: hidden (and out of the tab order).
+      probeHandle.style.visibility = store.getState().pixelPcaMap ? 'hidden' : '';
       if (probe !== describedProbe) {
         describedProbe = probe;
         probeHandle.setAttribute('aria-valuetext', describeProbe(store.getState(), controller.nearestPoint(probe.x, probe.y)));
@@ -376,6 +379,14 @@ export function LatentMap() {
         return;
       }
       const picked = pointIndex()?.nearest(map, PICK_RADIUS_PX / view.pixelsPerUnit) ?? -1;
+      const latentMap = store.getState().map;
+      if (store.getState().pixelPcaMap) {
+        // The pixels' PCA map has no decoder of this model behind it: a press on an image decodes
+        // that image's own code (the probe goes to its place on the latent map); empty space does nothing.
+        if (picked >= 0 && latentMap && picked < latentMap.count) moveProbeTo(latentMap.points[2 * picked], latentMap.points[2 * picked + 1], picked);
+        event.preventDefault();
+        return;
+      }
       if (picked >= 0) {
         moveProbeTo(targetPoints[2 * picked], targetPoints[2 * picked + 1], picked);
       } else {
@@ -563,7 +574,13 @@ export function LatentMap() {
             {projectionStatus.progress !== null ? ` ${Math.round(projectionStatus.progress * 100)}%` : ''}
           </span>
         ) : null}
-        <span className="map-hint">{selecting ? 'Drag a rectangle to see its images' : 'Drag to decode · wheel to zoom · Shift-drag to pan'}</span>
+        <span className="map-hint">
+          {selecting
+            ? 'Drag a rectangle to see its images'
+            : showingPixelPca
+              ? 'PCA map of the pixels: hover to see an image, press one to decode it with the model · the probe drags on the latent map'
+              : 'Drag to decode · wheel to zoom · Shift-drag to pan'}
+        </span>
       </div>
     </div>
   );

@@ -38,5 +38,16 @@ export function ImageRows({ label, rows, shape, tilePx = 56 }: { label: string; 
       row.offsets.forEach((offset, c) => drawImage(context, row.pixels, offset, shape, TITLE_PX + c * (tilePx + GAP_PX), y, tilePx));
     });
   }, [rows, shape, width, height, tilePx]);
-  return <canvas ref={canvasRef} role="img" aria-label={label} className="app-image-rows" style={{ width, height }} />;
+  // The row titles in `data-rows` (joined by " | ") and the tile size, for readers of the page and tests.
+  return (
+    <canvas
+      ref={canvasRef}
+      role="img"
+      aria-label={label}
+      className="app-image-rows"
+      style={{ width, height }}
+      data-rows={rows.map((row) => row.title).join(' | ')}
+      data-tile-px={tilePx}
+    />
+  );
 }

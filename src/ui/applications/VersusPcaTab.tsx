@@ -16,6 +16,9 @@ export function VersusPcaTab() {
   const controller = useController();
   const knnAccuracy = useAppState((state) => state.knnAccuracy);
   const showingPca = useAppState((state) => state.pixelPcaMap !== null);
+  const anomalyClass = useAppState((state) => state.anomalyClass);
+  const classNames = useAppState((state) => state.dataset?.classNames ?? null);
+  const className = (label: number) => classNames?.[label] ?? String(label);
   const [wantPcaMap, setWantPcaMap] = useState(showingPca);
   const measurement = useMeasurement(async ({ measureModel, analysis }) => {
     const model = await measureModel();
@@ -28,6 +31,8 @@ export function VersusPcaTab() {
       evalLimit: EVAL_LIMIT,
       showIndices: show,
       seed: model.config.training.seed,
+      // The training worker's batch order: the same images the model learns from (a held-out class excluded).
+      trainIndices: model.snapshot.batchOrder,
     });
     return { model, show, result };
   }, []);
@@ -77,7 +82,7 @@ export function VersusPcaTab() {
         {figures && (
           <span className="app-note">
             The {result?.model.config.spec.latentDim} components keep {formatPercent(figures.explainedVariance)} of the pixel variance (fitted on{' '}
-            {figures.fittedImages.toLocaleString('en-US')} training images).
+            {figures.fittedImages.toLocaleString('en-US')} of the images the model trains on{anomalyClass !== null ? `, so without class ${className(anomalyClass)} too` : ''}).
           </span>
         )}
       </div>
