@@ -13,6 +13,7 @@ import { IndexedDbSessionStore, MemorySessionStore } from './session/sessionStor
 import { SessionKeeperContext } from './ui/session/sessionContext';
 import { startWithAutosave } from './ui/session/startSession';
 import { registerOfflineSupport } from './session/offline';
+import { publishTensorCounts } from './lib/tensorCounts';
 import './styles.css';
 
 const fromLink = readUrlSettings(window.location.hash, DEFAULT_RAW_SETTINGS, [28, 28, 1]);
@@ -37,6 +38,9 @@ controller.store.subscribe(() => {
   const hash = liveHash(state);
   window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
 });
+
+// The page's tensor counts (its decoder copy), for the leak test and the benchmark.
+publishTensorCounts(window);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

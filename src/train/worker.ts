@@ -2,6 +2,7 @@
 // TensorFlow.js lives here so training never blocks the page.
 import { TrainingSession } from './session';
 import { transferablesOf, type WorkerCommand, type WorkerEvent } from './protocol';
+import { publishTensorCounts } from '../lib/tensorCounts';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<WorkerCommand>) => void) | null;
@@ -9,6 +10,7 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
+publishTensorCounts(self);
 const session = new TrainingSession((event) => scope.postMessage(event, transferablesOf(event)));
 
 scope.onmessage = (event) => {
