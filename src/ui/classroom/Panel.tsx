@@ -5,11 +5,18 @@ import { LESSON_STEPS } from '../../lesson/steps';
 import type { AppState } from '../../state/appState';
 import { useAppState } from '../controllerContext';
 
+/**
+ * Presenter mode always keeps these, whatever the step: the probe is dragged on every step, and a
+ * class must see what it decodes to (the map itself is always on the page).
+ */
+const ALWAYS_PRESENTED: readonly PanelName[] = ['training', 'decoded'];
+
 /** Whether `name` is shown in this state. */
 export function panelShown(state: AppState, name: PanelName): boolean {
   const { hidden, presenter, lessonStep } = state.classroom;
   if (hidden.includes(name)) return false;
   if (!presenter) return true;
+  if (ALWAYS_PRESENTED.includes(name)) return true;
   const step = lessonStep === null ? null : LESSON_STEPS[lessonStep];
   return (step?.shows ?? PRESENTER_PANELS).includes(name);
 }

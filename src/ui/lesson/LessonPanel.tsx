@@ -27,21 +27,24 @@ export function LessonPanel() {
   if (index === null || !step) return null;
   return (
     <section className="panel lesson" aria-labelledby="lesson-title" aria-roledescription="lesson step">
-      <p className="lesson-count">
-        Step {index + 1} of {LESSON_STEPS.length} · {step.section}
-      </p>
-      <h2 id="lesson-title">{step.title}</h2>
-      <p className="lesson-text">{step.text}</p>
-      {step.figure ? <AutoencoderFigure showSizes={step.figure === 'bottleneck'} /> : null}
-      {tab ? <p className="lesson-note">This step uses the Applications panel, tab “{tab}”.</p> : null}
-      {declined === index ? (
-        <p className="lesson-note">
-          Your model was kept, so the app is not set up for this step.{' '}
-          <button type="button" onClick={() => void goToStep(controller, index)}>
-            Set up this step
-          </button>
+      {/* The words scroll inside the card when a small screen is short of room; the buttons stay in view. */}
+      <div className="lesson-body" role="group" tabIndex={0} aria-labelledby="lesson-title">
+        <p className="lesson-count">
+          Step {index + 1} of {LESSON_STEPS.length} · {step.section}
         </p>
-      ) : null}
+        <h2 id="lesson-title">{step.title}</h2>
+        <p className="lesson-text">{step.text}</p>
+        {step.figure ? <AutoencoderFigure showSizes={step.figure === 'bottleneck'} /> : null}
+        {tab ? <p className="lesson-note">This step uses the Applications panel, tab “{tab}”.</p> : null}
+        {declined === index ? (
+          <p className="lesson-note">
+            Your model was kept, so the app is not set up for this step.{' '}
+            <button type="button" onClick={() => void goToStep(controller, index)}>
+              Set up this step
+            </button>
+          </p>
+        ) : null}
+      </div>
       <div className="lesson-buttons">
         <button type="button" onClick={() => moveInLesson(controller, -1)} disabled={index === 0}>
           Previous
