@@ -2,22 +2,17 @@
 // SIMD GEMM (every transpose combination at full speed), and Conv2D, Conv2DBackpropInput and the
 // missing Conv2DBackpropFilter through im2col / col2im and the same GEMM. Operands are copied from
 // the backend's heap into the engine's memory and the result back; the copies cost a few percent
-// of a product (see ARCHITECTURE.md, "The CPU engine").
+// of a product (see ARCHITECTURE.md, "The CPU engine"). Identity shares its input's data instead of
+// copying it, as the CPU backend's does: the gradient tape clones every tensor it saves.
 import * as tf from '@tensorflow/tfjs';
 import { ACTIVATION_CODES, loadKernelModule, type EngineActivation, type KernelModule } from './kernelModule';
-
-/** What these kernels need of tfjs's BackendWasm (not exported as a type by the package). */
-interface WasmBackendLike {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
+import { copyIn, copyOut, type WasmBackendLike } from './wasmHeap';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type KernelResult = ReturnType<tf.KernelFunc>;
 
 /** Kernels this module replaces or adds, by tfjs kernel name. */
-const KERNEL_NAMES = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+const KERNEL_NAMES = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Identity'] as const;
 type EngineKernelName = (typeof KERNEL_NAMES)[number];
 
 /** The backend's own kernels, kept to serve the cases ours do not cover (other dtypes, odd broadcasts). */
@@ -27,31 +22,6 @@ let installed = false;
 
 /** Images per im2col chunk target: about this many patch floats, so a chunk's columns stay in L2. */
 const IM2COL_CHUNK_FLOATS = 1 << 18;
-
-function heap(backend: WasmBackendLike): Float32Array {
-  return backend.wasm.HEAPF32;
-}
-
-function offsetOf(backend: WasmBackendLike, tensor: tf.TensorInfo): number {
-  const data = backend.dataIdMap.get(tensor.dataId);
-  if (!data) throw new Error('engine kernel: a tensor has no data on the wasm backend');
-  return data.memoryOffset / 4;
-}
-
-/** Copy a wasm-backend tensor into the engine's memory; returns its byte offset there. */
-function copyIn(engine: KernelModule, backend: WasmBackendLike, tensor: tf.TensorInfo): number {
-  const size = tf.util.sizeFromShape(tensor.shape);
-  const offset = engine.allocFloats(size);
-  const start = offsetOf(backend, tensor);
-  engine.floats().set(heap(backend).subarray(start, start + size), offset / 4);
-  return offset;
-}
-
-function copyOut(engine: KernelModule, backend: WasmBackendLike, from: number, output: tf.TensorInfo): void {
-  const size = tf.util.sizeFromShape(output.shape);
-  const start = offsetOf(backend, output);
-  heap(backend).set(engine.floats().subarray(from / 4, from / 4 + size), start);
-}
 
 function delegate(name: EngineKernelName, args: KernelArgs): KernelResult {
   const original = originals.get(name);
@@ -287,12 +257,26 @@ function conv2dBackpropInput(args: KernelArgs): KernelResult {
   return out;
 }
 
+/**
+ * The backend's Identity copies its input; under a gradient tape tfjs clones every tensor it saves
+ * for backpropagation (about 50 per dense training step, a fifth of the step's time). No wasm
+ * kernel writes into its inputs, so sharing the data, as Reshape and the CPU backend do, is safe.
+ */
+function identity(args: KernelArgs): KernelResult {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === 'string') return delegate('Identity', args);
+  const backend = args.backend as unknown as WasmBackendLike;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
 const IMPLEMENTATIONS: Record<EngineKernelName, tf.KernelFunc> = {
   BatchMatMul: batchMatMul as tf.KernelFunc,
   _FusedMatMul: fusedMatMul as tf.KernelFunc,
   Conv2D: conv2d as tf.KernelFunc,
   Conv2DBackpropInput: conv2dBackpropInput as tf.KernelFunc,
   Conv2DBackpropFilter: conv2dBackpropFilter as tf.KernelFunc,
+  Identity: identity as tf.KernelFunc,
 };
 
 /**

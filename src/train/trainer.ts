@@ -7,6 +7,8 @@ import { buildAutoencoder, type Autoencoder, type LossTerms } from '../model/bui
 import type { ExperimentConfig } from '../model/spec';
 import { applyWeights, snapshotWeights } from '../model/weights';
 import { describeNetwork, type NetworkLayout } from '../model/layout';
+import { adamUpdate } from './adamUpdate';
+import { scaledImages } from './batchPixels';
 import type { WeightSnapshot } from './protocol';
 
 export interface TrainerData {
@@ -67,7 +69,8 @@ const ADAM_BETA2 = 0.999;
  * Adam (Kingma and Ba), written out here rather than using tf.train.adam because its moments must
  * be read and written synchronously to move training between backends, and tfjs only exposes them
  * through async getWeights/setWeights. The bias correction is computed in JS from the step count,
- * so a restored optimizer continues bit for bit.
+ * so a restored optimizer continues bit for bit. On the wasm backend with the engine's kernels the
+ * update is one fused pass per variable (adamUpdate.ts) with the same float32 operations.
  */
 class Adam {
   iterations = 0;
@@ -97,17 +100,13 @@ class Adam {
     const stepSize = (this.learningRate * secondRoot) / firstCorrection;
     const epsilon = this.epsilon * secondRoot;
     try {
-      tf.tidy(() => {
-        this.variables.forEach((variable, i) => {
-          const gradient = grads[variable.name];
-          const first = this.firstMoments[i];
-          const second = this.secondMoments[i];
-          first.assign(tf.add(tf.mul(first, ADAM_BETA1), tf.mul(gradient, 1 - ADAM_BETA1)));
-          second.assign(tf.add(tf.mul(second, ADAM_BETA2), tf.mul(tf.square(gradient), 1 - ADAM_BETA2)));
-          const update = tf.div(tf.mul(first, stepSize), tf.add(tf.sqrt(second), epsilon));
-          variable.assign(tf.sub(variable, update));
-        });
-      });
+      const slots = this.variables.map((variable, i) => ({
+        variable,
+        gradient: grads[variable.name],
+        first: this.firstMoments[i],
+        second: this.secondMoments[i],
+      }));
+      adamUpdate(slots, { beta1: ADAM_BETA1, beta2: ADAM_BETA2, stepSize, epsilon });
     } finally {
       tf.dispose(grads);
     }
@@ -168,6 +167,8 @@ export class Trainer {
   private readonly optimizer: Adam;
   /** The dataset on the device once, float32 in [0, 1], [N, H, W, C]; batches are gathered from it. */
   private readonly images: tf.Tensor4D;
+  /** The caller's pixels 0..255 (not copied): training batches on the CPU backends are cut from them. */
+  private readonly pixels: Uint8Array;
   /** The variables the optimizer updates, encoder's then decoder's, in a fixed order. */
   private readonly trainableVariables: tf.Variable[];
   private readonly train: Int32Array;
@@ -209,6 +210,7 @@ export class Trainer {
     }
 
     this.config = config;
+    this.pixels = data.images;
     this.train = data.train.slice();
     this.stepsPerEpoch = Math.ceil(this.train.length / training.batchSize);
     this.totalSteps = this.stepsPerEpoch * training.epochs;
@@ -232,7 +234,7 @@ export class Trainer {
       this.optimizer = keep(made, new Adam(this.trainableVariables, training.learningRate));
       // Scaled once here in JS rather than per batch on the device; the backend takes this buffer.
       const scaled = new Float32Array(data.images.length);
-      for (let i = 0; i < scaled.length; i++) scaled[i] = data.images[i] / 255;
+      for (let i = 0; i < scaled.length; i++) scaled[i] = data.images[i] / 255; // as scaledImages does
       this.images = tf.tensor4d(scaled, [this.imageCount, ...data.shape], 'float32');
     } catch (error) {
       made.forEach((resource) => resource.dispose());
@@ -308,7 +310,7 @@ export class Trainer {
     try {
       tf.tidy(() => {
         // Gathered outside the loss function so the tape does not record it.
-        const batch = tf.gather(this.images, tf.tensor1d(batchIndices, 'int32'));
+        const batch = this.trainingBatch(batchIndices);
         this.optimizer.minimize(() => {
           const terms = this.objective(batch, seed);
           // Kept past the gradient function's scope; the stack is off the path to the loss,
@@ -529,6 +531,20 @@ export class Trainer {
    */
   private objective(batch: tf.Tensor, seed: number): LossTerms {
     return this.model.lossTerms(batch, { seed, training: true });
+  }
+
+  /**
+   * The images at `indices` in [0, 1]. On the CPU backends cut from the bytes in JS (see
+   * batchPixels.ts), the same values the dataset tensor holds; GPU backends gather on the device.
+   */
+  private trainingBatch(indices: Int32Array): tf.Tensor4D {
+    const backend = tf.getBackend();
+    if (backend !== 'wasm' && backend !== 'cpu') return tf.gather(this.images, tf.tensor1d(indices, 'int32'));
+    const shape = this.config.spec.inputShape;
+    const size = pixelsPerImage(shape);
+    // A transferred (detached) buffer reads as empty: say so rather than train on zeros.
+    if (this.pixels.length !== this.imageCount * size) throw new Error('The training images are no longer available to this trainer.');
+    return tf.tensor4d(scaledImages(this.pixels, indices, size), [indices.length, ...shape], 'float32');
   }
 
   private reconstructBatch(batch: tf.Tensor): tf.Tensor {

@@ -318,12 +318,31 @@ export function col2im(
 /**
  * One Adam update over flat buffers, in the same order of float32 operations as the Trainer's
  * tensor version: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= (m * stepSize) / (sqrt(v) + eps).
+ * Four lanes at a time: SIMD128's mul, add, sqrt and div round each lane exactly as scalar f32 does
+ * (no fused multiply-add), so the result is the same bit for bit.
  */
 export function adam(
   w: usize, g: usize, m: usize, v: usize, count: i32,
   beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, stepSize: f32, epsilon: f32,
 ): void {
-  for (let i = 0; i < count; i++) {
+  const b1 = f32x4.splat(beta1);
+  const c1 = f32x4.splat(oneMinusBeta1);
+  const b2 = f32x4.splat(beta2);
+  const c2 = f32x4.splat(oneMinusBeta2);
+  const step = f32x4.splat(stepSize);
+  const eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = <usize>i << 2;
+    const gradient = v128.load(g + at);
+    const first = f32x4.add(f32x4.mul(v128.load(m + at), b1), f32x4.mul(gradient, c1));
+    const second = f32x4.add(f32x4.mul(v128.load(v + at), b2), f32x4.mul(f32x4.mul(gradient, gradient), c2));
+    v128.store(m + at, first);
+    v128.store(v + at, second);
+    const update = f32x4.div(f32x4.mul(first, step), f32x4.add(f32x4.sqrt(second), eps));
+    v128.store(w + at, f32x4.sub(v128.load(w + at), update));
+  }
+  for (; i < count; i++) {
     const at = <usize>i << 2;
     const gradient = load<f32>(g + at);
     const first = load<f32>(m + at) * beta1 + gradient * oneMinusBeta1;
