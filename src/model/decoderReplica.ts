@@ -1,27 +1,43 @@
 // A main-thread copy of the training worker's decoder, fed with its weight snapshots, so decoding
 // the probe never waits for a round trip to the busy worker. Uses whatever tf backend is current.
 // Every kind's decoder maps a code to an image, so one replica serves them all.
+// On a GPU backend whose device is lost, it rebuilds itself from the last weights it was given.
 import * as tf from '@tensorflow/tfjs';
 import { buildDecoder } from './build';
 import type { AutoencoderSpec } from './spec';
 import { applyWeights } from './weights';
 import type { WeightSnapshot } from '../train/protocol';
+import { resetLostBackend, watchGpuLoss, type GpuLossWatch } from '../train/gpuLoss';
+import { isGpuBackend, looksLikeGpuLoss } from '../train/gpuRecovery';
+
+/** Watches the device under the current backend; tests pass their own. */
+export type LossWatcher = () => GpuLossWatch | null;
+
+const watchCurrentGpu: LossWatcher = () => (isGpuBackend(tf.getBackend()) ? watchGpuLoss() : null);
 
 export class DecoderReplica {
   readonly spec: AutoencoderSpec;
-  private readonly decoder: tf.LayersModel;
+  private decoder: tf.LayersModel;
+  private watch: GpuLossWatch | null;
+  /** The last weights set, to rebuild from after a loss (the snapshot's arrays are the page's own). */
+  private lastWeights: WeightSnapshot | null = null;
   private disposed = false;
+  /** Times the decoder was rebuilt after its device was lost. */
+  rebuilds = 0;
 
-  constructor(spec: AutoencoderSpec) {
+  constructor(spec: AutoencoderSpec, private readonly watchLoss: LossWatcher = watchCurrentGpu) {
     this.spec = spec;
     // The seed only fills the weights until the first snapshot arrives; any fixed value will do.
     this.decoder = buildDecoder(spec, 0);
+    this.watch = watchLoss();
   }
 
   /** Replace the weights with a snapshot from the worker; throws if it is for another spec. */
   setWeights(snapshot: WeightSnapshot): void {
     this.assertAlive();
+    if (this.watch?.lost()) this.rebuild();
     applyWeights(this.decoder, snapshot);
+    this.lastWeights = snapshot;
   }
 
   /** One code of `latentDim` values -> one image, H*W*C pixels in [0, 1]. */
@@ -39,6 +55,26 @@ export class DecoderReplica {
       );
     }
     if (count === 0) return new Float32Array(0);
+    if (this.watch?.lost()) this.rebuild();
+    let images: Float32Array;
+    try {
+      images = this.predict(codes, count);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!this.watch?.lost() && !looksLikeGpuLoss(message)) throw error;
+      this.rebuild();
+      return this.predict(codes, count);
+    }
+    // A lost WebGL context reads back zeros without an error: decode again on the rebuilt decoder.
+    if (this.watch?.lost()) {
+      this.rebuild();
+      return this.predict(codes, count);
+    }
+    return images;
+  }
+
+  private predict(codes: Float32Array, count: number): Float32Array {
+    const { latentDim } = this.spec;
     return tf.tidy(() => {
       const input = tf.tensor2d(codes, [count, latentDim]);
       // batchSize = count: predict would otherwise split the codes into batches of 32.
@@ -48,9 +84,34 @@ export class DecoderReplica {
     });
   }
 
+  /**
+   * The device under the decoder is gone: build it again from the last weights, on plain CPU if the
+   * current backend is the lost one (decoding one code there takes well under a millisecond).
+   */
+  private rebuild(): void {
+    const lost = this.watch;
+    this.watch?.dispose();
+    this.watch = null;
+    try {
+      this.decoder.dispose();
+    } catch {
+      // Its textures or buffers went with the device.
+    }
+    if (lost && tf.getBackend() === lost.backend) {
+      resetLostBackend(lost);
+      // The CPU backend starts synchronously, so the new decoder is built there.
+      void tf.setBackend('cpu');
+    }
+    this.decoder = buildDecoder(this.spec, 0);
+    if (this.lastWeights) applyWeights(this.decoder, this.lastWeights);
+    this.watch = this.watchLoss();
+    this.rebuilds++;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.watch?.dispose();
     this.decoder.dispose();
   }
 

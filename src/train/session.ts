@@ -12,6 +12,8 @@ import { chooseMove, type BackendMove } from './backendMove';
 import { READBACK_MAX_MS, stepsPerReadback } from './lossReadback';
 import { pickOnePerClass } from '../data/pickOnePerClass';
 import { yieldToEventLoop } from './yieldToEventLoop';
+import { GpuLostError, resetLostBackend, unlessGpuLost, watchGpuLoss, type GpuLossWatch } from './gpuLoss';
+import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, goodStateInterval, gpuLossNotice, isGpuBackend, looksLikeGpuLoss, recoveryOrder } from './gpuRecovery';
 
 export type Emit = (event: WorkerEvent) => void;
 
@@ -68,6 +70,14 @@ export class TrainingSession {
   private userChoice: BackendName | null = null;
   /** Last state known to be good, to fall back on when a backend dies mid-step. */
   private lastGoodState: TrainerState | null = null;
+  /** The epoch's loss sums when `lastGoodState` was kept, so steps trained again are not counted twice. */
+  private lastGoodSums: EpochSums = emptySums();
+  private lastGoodAt = 0;
+  private lastGoodCostMs = 0;
+  /** Watches the GPU under the trainer (null on wasm and cpu); see recoverFromGpuLoss. */
+  private gpuWatch: GpuLossWatch | null = null;
+  /** When GPUs were lost lately (ms), so one that keeps failing is given up on. */
+  private gpuLossTimes: number[] = [];
   private commandQueue: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
   private reconstructionIndices: Int32Array = new Int32Array(0);
@@ -205,6 +215,11 @@ export class TrainingSession {
   private exportState(id: number): void {
     if (!this.trainer) {
       this.emit({ type: 'trainer-state', id, state: null, layouts: null, error: 'There is no model yet.' });
+      return;
+    }
+    if (this.gpuWatch?.lost()) {
+      // Reads from a lost device give zeros: refuse, so the page keeps its previous copy.
+      this.emit({ type: 'trainer-state', id, state: null, layouts: null, error: 'The GPU was lost; training is being rebuilt.' });
       return;
     }
     this.emit({ type: 'trainer-state', id, state: this.trainer.exportState(), layouts: this.trainer.networkLayouts() });
@@ -401,7 +416,8 @@ export class TrainingSession {
           this.backend = name;
           this.emit({ type: 'backends', reports: this.reports, chosen: name, how: 'fallback' });
         }
-        this.lastGoodState = this.trainer.exportState();
+        this.watchGpu();
+        this.keepGoodState();
         return;
       } catch (error) {
         lastProblem = errorText(error);
@@ -464,6 +480,7 @@ export class TrainingSession {
 
   private async runLoop(): Promise<void> {
     while (this.status === 'training' && this.trainer) {
+      if (this.gpuWatch?.lost()) await this.recoverFromGpuLoss();
       if (this.pendingMove) await this.moveTo(this.pendingMove);
       if (!this.trainer) break;
       const ok = stepsPerReadback(this.backend) > 1 ? await this.trainQueuedSteps() : await this.trainOneStep();
@@ -483,6 +500,8 @@ export class TrainingSession {
       const budgeted = Math.max(MIN_REFRESH_INTERVAL_MS, this.lastRefreshCostMs / REFRESH_TIME_SHARE);
       const refreshInterval = now - this.loopStartedAt < EARLY_MAP_WINDOW_MS ? Math.min(budgeted, EARLY_MAP_MAX_INTERVAL_MS) : budgeted;
       if (now - this.lastRefreshAt > refreshInterval) await this.refreshViews();
+      // On a GPU, keep a read-back copy of the state now and then: a lost device keeps nothing.
+      if (this.gpuWatch && now - this.lastGoodAt > goodStateInterval(this.lastGoodCostMs)) this.keepGoodState();
       await yieldToEventLoop();
     }
     if (this.pendingMove && this.status !== 'training') await this.moveTo(this.pendingMove);
@@ -510,9 +529,11 @@ export class TrainingSession {
         performance.now() - started < READBACK_MAX_MS &&
         this.status === 'training'
       );
-      read = await trainer.readPendingTerms();
+      read = await unlessGpuLost(trainer.readPendingTerms(), this.gpuWatch);
+      if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '');
     } catch (error) {
-      await this.recoverFromBackendFailure(errorText(error));
+      if (this.isGpuLoss(error)) await this.recoverFromGpuLoss();
+      else await this.recoverFromBackendFailure(errorText(error));
       return this.trainer !== null && this.trainOneStep();
     }
     if (read.some((terms) => !Number.isFinite(terms.total))) {
@@ -531,9 +552,12 @@ export class TrainingSession {
     const epochBefore = trainer.epoch;
     let loss: number;
     try {
-      loss = await trainer.trainStep();
+      loss = await unlessGpuLost(trainer.trainStep(), this.gpuWatch);
+      // A step on a lost context "succeeds" with zeros: it does not count.
+      if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '');
     } catch (error) {
-      await this.recoverFromBackendFailure(errorText(error));
+      if (this.isGpuLoss(error)) await this.recoverFromGpuLoss();
+      else await this.recoverFromBackendFailure(errorText(error));
       // Take the step that failed again on the new backend (each failing backend is marked broken,
       // so this ends once a backend works or none is left).
       return this.trainer !== null && this.trainOneStep();
@@ -564,7 +588,8 @@ export class TrainingSession {
 
   private async endEpoch(epoch: number): Promise<void> {
     if (!this.trainer || !this.data) return;
-    const heldOutTerms = await this.trainer.evaluateTerms(this.data.heldOut);
+    const heldOutTerms = await unlessGpuLost(this.trainer.evaluateTerms(this.data.heldOut), this.gpuWatch);
+    if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '');
     // The total, like trainLoss, so the two curves measure the same thing (for the basic kind
     // both are the reconstruction loss); the terms break them down.
     const heldOutLoss = heldOutTerms.total;
@@ -575,7 +600,96 @@ export class TrainingSession {
     this.epochLossCount = 0;
     this.epochTermSums = {};
     this.emit({ type: 'epoch-end', epoch: epoch + 1, trainLoss, heldOutLoss, trainTerms, heldOutTerms });
-    this.lastGoodState = this.trainer.exportState();
+    // Kept at every epoch's end, so a loss never goes back past an epoch the loss chart already shows.
+    this.keepGoodState();
+  }
+
+  /** Read the whole state back to plain arrays, if the device is alive, to fall back on later. */
+  private keepGoodState(): void {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    const started = performance.now();
+    const state = trainer.exportState();
+    // Read while the device was dying: zeros, not a state. The previous one stays.
+    if (this.gpuWatch?.lost()) return;
+    this.lastGoodState = state;
+    this.lastGoodSums = { sum: this.epochLossSum, count: this.epochLossCount, terms: { ...this.epochTermSums } };
+    this.lastGoodAt = performance.now();
+    this.lastGoodCostMs = this.lastGoodAt - started;
+  }
+
+  /** Watch the GPU under a newly built trainer; a loss while no loop runs is handled as a command. */
+  private watchGpu(): void {
+    this.gpuWatch?.dispose();
+    this.gpuWatch = null;
+    if (!isGpuBackend(this.backend)) return;
+    const watch = watchGpuLoss();
+    this.gpuWatch = watch;
+    void watch.whenLost.then(() => {
+      this.commandQueue = this.commandQueue
+        .then(() => (this.gpuWatch === watch && !this.loop ? this.recoverFromGpuLoss() : undefined))
+        .catch((error) => this.emit({ type: 'error', message: errorText(error) }));
+    });
+  }
+
+  private isGpuLoss(error: unknown): boolean {
+    return error instanceof GpuLostError || this.gpuWatch?.lost() != null || (isGpuBackend(this.backend) && looksLikeGpuLoss(errorText(error)));
+  }
+
+  /**
+   * The GPU under training is gone: nothing can be read from it, so training goes back to the last
+   * state read while it was alive (weights, Adam moments, step, the epoch's loss sums) and is
+   * rebuilt on the same backend if it comes back, else on the next one (see recoveryOrder).
+   */
+  private async recoverFromGpuLoss(): Promise<void> {
+    const from = this.backend;
+    const watch = this.gpuWatch;
+    if (!from || !this.config || !this.data) return;
+    const reason = watch?.lost() ?? 'the device stopped working';
+    watch?.dispose();
+    this.gpuWatch = null;
+    const reachedStep = this.trainer?.globalStep ?? 0;
+    const state = this.lastGoodState;
+    const sums = this.lastGoodSums;
+    try {
+      this.disposeTrainer();
+    } catch {
+      this.trainer = null; // its textures or buffers went with the device
+    }
+    if (watch) resetLostBackend(watch);
+    const now = performance.now();
+    this.gpuLossTimes = [...this.gpuLossTimes.filter((time) => now - time < LOSS_WINDOW_MS), now];
+    const broken = new Set(this.reports.filter((report) => !report.works).map((report) => report.name));
+    for (const name of recoveryOrder(from, this.gpuLossTimes, now, broken)) {
+      try {
+        this.trainer = await withTimeout(this.buildTrainerOn(name, state), REBUILD_TIMEOUT_MS, `${name} did not come back within ${REBUILD_TIMEOUT_MS / 1000} s`);
+      } catch (error) {
+        this.markBroken(name, errorText(error));
+        continue;
+      }
+      this.backend = name;
+      this.watchGpu();
+      this.epochLossSum = sums.sum;
+      this.epochLossCount = sums.count;
+      this.epochTermSums = { ...sums.terms };
+      this.speedSamples = [];
+      const fromStep = this.trainer.globalStep;
+      this.emit({ type: 'backend-fallback', from, to: name, message: gpuLossNotice(from, reason, name, fromStep, reachedStep) });
+      this.emit({ type: 'backends', reports: this.reports, chosen: name, how: 'fallback' });
+      // The page may have been sent views read from the dying device: replace them now.
+      await this.refreshViews();
+      return;
+    }
+    this.setStatus('paused');
+    throw new Error(`The GPU was lost (${reason}) and no other backend could take over training.`);
+  }
+
+  /** A trainer on backend `name` from `state` (or seeded afresh); rejects if the backend fails. */
+  private async buildTrainerOn(name: BackendName, state: TrainerState | null): Promise<Trainer> {
+    const config = this.config as ExperimentConfig;
+    const data = this.data as SessionData;
+    await activateBackend(name);
+    return state ? Trainer.restore(config, data, state) : new Trainer(config, data);
   }
 
   private async recoverFromBackendFailure(problem: string): Promise<void> {
@@ -648,33 +762,51 @@ export class TrainingSession {
     this.lastWeightsAt = now;
     const weights = this.trainer.decoderWeights();
     this.lastWeightsCostMs = performance.now() - now;
+    // Weights read from a lost device are zeros: the page's decoder keeps the last good ones.
+    if (this.gpuWatch?.lost()) return;
     this.emit({ type: 'decoder-weights', weights, globalStep: this.trainer.globalStep });
   }
 
   /** Send everything the views show: codes of all images, reconstructions, decoder weights. */
   private async refreshViews(): Promise<void> {
+    try {
+      await this.refreshViewsOnce();
+    } catch (error) {
+      // The device went away mid-refresh: nothing was sent, and the loop rebuilds training next.
+      if (!(error instanceof GpuLostError)) throw error;
+    }
+  }
+
+  private async refreshViewsOnce(): Promise<void> {
     const trainer = this.trainer;
-    if (!trainer || !this.config) return;
+    if (!trainer || !this.config || this.gpuWatch?.lost()) return;
+    const watch = this.gpuWatch;
+    // Each read is raced with a loss (reads on a lost context may never settle) and checked after.
+    const read = async <T>(work: Promise<T>): Promise<T> => {
+      const value = await unlessGpuLost(work, watch);
+      if (watch?.lost()) throw new GpuLostError(watch.lost() ?? '');
+      return value;
+    };
     const started = performance.now();
     const { kind, latentDim } = this.config.spec;
     const step = trainer.globalStep;
-    const codes = await trainer.encodeAll();
-    const logVar = kind === 'variational' ? await trainer.encodeLogVar() : undefined;
+    const codes = await read(trainer.encodeAll());
+    const logVar = kind === 'variational' ? await read(trainer.encodeLogVar()) : undefined;
     this.emit({ type: 'latents', codes, latentDim, globalStep: step, logVar });
     if (kind === 'sparse') {
-      const values = await trainer.codeActivations(this.data?.heldOut ?? new Int32Array(0));
+      const values = await read(trainer.codeActivations(this.data?.heldOut ?? new Int32Array(0)));
       this.emit({ type: 'code-activations', values, latentDim, globalStep: step });
     }
     if (this.wantErrors) {
-      const errors = await this.reconstructionErrors(trainer);
+      const errors = await read(this.reconstructionErrors(trainer));
       this.emit({ type: 'reconstruction-errors', errors, globalStep: trainer.globalStep });
     }
     if (kind === 'denoising') {
-      const noisy = await trainer.corrupt(this.reconstructionIndices);
-      const pixels = await trainer.denoise(this.reconstructionIndices);
+      const noisy = await read(trainer.corrupt(this.reconstructionIndices));
+      const pixels = await read(trainer.denoise(this.reconstructionIndices));
       this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, noisy, globalStep: step });
     } else {
-      const pixels = await trainer.reconstruct(this.reconstructionIndices);
+      const pixels = await read(trainer.reconstruct(this.reconstructionIndices));
       this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, globalStep: step });
     }
     const now = performance.now();
@@ -716,12 +848,43 @@ export class TrainingSession {
     this.lastRefreshAt = 0;
     this.lastWeightsAt = 0;
     this.lastProgressAt = 0;
+    this.lastGoodSums = emptySums();
   }
 
   private disposeTrainer(): void {
     this.trainer?.dispose();
     this.trainer = null;
   }
+}
+
+/** The epoch's batch-loss sums: total, count and each term by name. */
+interface EpochSums {
+  sum: number;
+  count: number;
+  terms: Record<string, number>;
+}
+
+function emptySums(): EpochSums {
+  return { sum: 0, count: 0, terms: {} };
+}
+
+/** `work`, or a rejection with `message` if it takes longer than `ms`; a late result is disposed. */
+function withTimeout(work: Promise<Trainer>, ms: number, message: string): Promise<Trainer> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(message));
+    }, ms);
+  });
+  work.then(
+    (late) => {
+      if (timedOut) late.dispose();
+    },
+    () => {},
+  );
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 /** The training indices whose image is not of class `label` (all of them when `label` is null). */

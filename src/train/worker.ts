@@ -3,6 +3,7 @@
 import { TrainingSession } from './session';
 import { transferablesOf, type WorkerCommand, type WorkerEvent } from './protocol';
 import { publishTensorCounts } from '../lib/tensorCounts';
+import { installGpuTestHooks } from './gpuLoss';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<WorkerCommand>) => void) | null;
@@ -16,3 +17,6 @@ const session = new TrainingSession((event) => scope.postMessage(event, transfer
 scope.onmessage = (event) => {
   void session.handle(event.data);
 };
+
+// Test only: lets browser specs lose the GPU where the app owns the context (tests/browser/gpuLoss.spec.mjs).
+installGpuTestHooks(scope);
