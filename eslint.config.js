@@ -11,7 +11,7 @@ const noDomOrReact = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-*/', 'test-results/', 'node_modules/', 'public/data/', '.bench/', 'src/engine/assembly/', 'src/engine/generated/'] },
+  { ignores: ['dist/', 'dist-*/', 'test-results/', 'test-results-*/', 'node_modules/', 'public/data/', '.bench/', 'src/engine/assembly/', 'src/engine/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
