@@ -156,7 +156,8 @@ export class SessionKeeper {
     const bytes = await this.store.read(latest.id).catch(() => null);
     if (!bytes) return false;
     const resumed = await this.open(bytes, 'The autosaved session', latest.id, { quietly: true });
-    if (resumed) {
+    // A session that waits for the user's files has said so; it is not resumed yet.
+    if (resumed && !this.waiting) {
       this.controller.notify('info', `Resumed your session from the autosave of ${formatDate(latest.savedAt)} (step ${latest.globalStep.toLocaleString('en-US')}). Press Resume to go on training.`);
     }
     return resumed && !this.waiting;
@@ -302,6 +303,9 @@ export class SessionKeeper {
   private takeWaitingFiles(dataset: Dataset): boolean {
     const waiting = this.waiting;
     if (!waiting) return false;
+    // A built-in set (the page's first load, or one picked meanwhile) is not an attempt to give
+    // the files back: the session keeps waiting without a warning.
+    if (this.builtInIdOf(dataset.name)) return false;
     const reference = waiting.dataset;
     if (dataset.labels.length !== reference.count || shapeText(dataset.shape) !== shapeText(reference.shape) || this.fingerprintOf(dataset, reference) !== reference.fingerprint) {
       this.controller.notify('warning', `These are not the files the waiting session was trained on (${reference.name}: ${reference.count.toLocaleString('en-US')} images of ${shapeText(reference.shape)}); it keeps waiting.`);
