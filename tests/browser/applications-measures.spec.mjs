@@ -29,7 +29,7 @@ function inkPerRow(canvas) {
 }
 
 test('Versus PCA and Compression fill with figures in range after a short training, and Show PCA map swaps the map', async ({ ctx }, testInfo) => {
-  const page = await openApp(ctx, '#epochs=1');
+  const page = await openApp(ctx);
   await trainSteps(page, 30);
   const region = page.getByRole('region', { name: 'Applications' });
 
@@ -124,7 +124,7 @@ async function trainSteps(page, steps) {
 
 test('Denoising: after a short training a denoiser cleans its own noise (PSNR denoised above PSNR noisy), with noisy, output and clean rows', async ({ ctx }, testInfo) => {
   // A 16-value code: a 2-value one cannot draw a digit much more sharply than light Gaussian noise leaves it.
-  const page = await openApp(ctx, '#kind=denoising&latent=16&epochs=1');
+  const page = await openApp(ctx, '#kind=denoising&latent=16');
   await trainSteps(page, 120);
   const region = page.getByRole('region', { name: 'Applications' });
   // The trained denoiser's output is cleaner than its noisy input, both in a sane dB range.
