@@ -124,11 +124,15 @@ function releasePendingReads(instance: object | null): void {
 /** Rejects with the loss's reason as soon as `watch` sees one, else settles as `work` does. */
 export function unlessGpuLost<T>(work: Promise<T>, watch: GpuLossWatch | null): Promise<T> {
   if (!watch) return work;
-  return Promise.race([work, watch.whenLost.then((reason) => Promise.reject(new GpuLostError(reason)))]);
+  return Promise.race([work, watch.whenLost.then((reason) => Promise.reject(new GpuLostError(reason, watch)))]);
 }
 
 export class GpuLostError extends Error {
-  constructor(readonly reason: string) {
+  /** `watch`: the watch that saw the loss, so a late error from an old device can be told apart. */
+  constructor(
+    readonly reason: string,
+    readonly watch: GpuLossWatch | null = null,
+  ) {
     super(`The GPU was lost (${reason}).`);
     this.name = 'GpuLostError';
   }

@@ -530,9 +530,10 @@ export class TrainingSession {
         this.status === 'training'
       );
       read = await unlessGpuLost(trainer.readPendingTerms(), this.gpuWatch);
-      if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '');
+      if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '', this.gpuWatch);
     } catch (error) {
-      if (this.isGpuLoss(error)) await this.recoverFromGpuLoss();
+      if (this.isStaleLoss(error)) return this.trainer !== null && this.trainOneStep();
+      if (this.isGpuLoss(error)) await this.recoverFromGpuLoss(error);
       else await this.recoverFromBackendFailure(errorText(error));
       return this.trainer !== null && this.trainOneStep();
     }
@@ -554,9 +555,10 @@ export class TrainingSession {
     try {
       loss = await unlessGpuLost(trainer.trainStep(), this.gpuWatch);
       // A step on a lost context "succeeds" with zeros: it does not count.
-      if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '');
+      if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '', this.gpuWatch);
     } catch (error) {
-      if (this.isGpuLoss(error)) await this.recoverFromGpuLoss();
+      if (this.isStaleLoss(error)) return this.trainer !== null && this.trainOneStep();
+      if (this.isGpuLoss(error)) await this.recoverFromGpuLoss(error);
       else await this.recoverFromBackendFailure(errorText(error));
       // Take the step that failed again on the new backend (each failing backend is marked broken,
       // so this ends once a backend works or none is left).
@@ -589,7 +591,7 @@ export class TrainingSession {
   private async endEpoch(epoch: number): Promise<void> {
     if (!this.trainer || !this.data) return;
     const heldOutTerms = await unlessGpuLost(this.trainer.evaluateTerms(this.data.heldOut), this.gpuWatch);
-    if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '');
+    if (this.gpuWatch?.lost()) throw new GpuLostError(this.gpuWatch.lost() ?? '', this.gpuWatch);
     // The total, like trainLoss, so the two curves measure the same thing (for the basic kind
     // both are the reconstruction loss); the terms break them down.
     const heldOutLoss = heldOutTerms.total;
@@ -636,16 +638,21 @@ export class TrainingSession {
     return error instanceof GpuLostError || this.gpuWatch?.lost() != null || (isGpuBackend(this.backend) && looksLikeGpuLoss(errorText(error)));
   }
 
+  /** A loss already handled: a read that raced the old device's watch, after training was rebuilt. */
+  private isStaleLoss(error: unknown): boolean {
+    return error instanceof GpuLostError && error.watch !== this.gpuWatch && this.gpuWatch?.lost() == null && this.trainer !== null;
+  }
+
   /**
    * The GPU under training is gone: nothing can be read from it, so training goes back to the last
    * state read while it was alive (weights, Adam moments, step, the epoch's loss sums) and is
    * rebuilt on the same backend if it comes back, else on the next one (see recoveryOrder).
    */
-  private async recoverFromGpuLoss(): Promise<void> {
+  private async recoverFromGpuLoss(cause?: unknown): Promise<void> {
     const from = this.backend;
     const watch = this.gpuWatch;
     if (!from || !this.config || !this.data) return;
-    const reason = watch?.lost() ?? 'the device stopped working';
+    const reason = watch?.lost() ?? (cause === undefined ? 'the device stopped working' : errorText(cause));
     watch?.dispose();
     this.gpuWatch = null;
     const reachedStep = this.trainer?.globalStep ?? 0;
@@ -784,7 +791,7 @@ export class TrainingSession {
     // Each read is raced with a loss (reads on a lost context may never settle) and checked after.
     const read = async <T>(work: Promise<T>): Promise<T> => {
       const value = await unlessGpuLost(work, watch);
-      if (watch?.lost()) throw new GpuLostError(watch.lost() ?? '');
+      if (watch?.lost()) throw new GpuLostError(watch.lost() ?? '', watch);
       return value;
     };
     const started = performance.now();

@@ -1,0 +1,171 @@
+// When the GPU under training is lost (a WebGL context lost, a WebGPU device lost, a crashed GPU
+// process), training is rebuilt from the last good state (weights, Adam moments, step) on the same
+// backend if it comes back or the next one, with a notice; the loss history and data stay, the
+// probe still decodes, and no tensors are left behind.
+import { test, expect } from './fixtures.mjs';
+import { openApp, decodedChecksum, globalStep } from './appHelpers.mjs';
+import { CHROMIUM_ARGS, findChromium } from './harness.mjs';
+
+// Chromium handles chrome://gpucrash only for a navigation typed into the address bar, or, with
+// --enable-gpu-benchmarking, for a typed navigation such as the DevTools protocol's Page.navigate
+// (which Playwright's goto sends). Without the switch the crash page answers net::ERR_ABORTED and
+// nothing crashes. So this file runs its own browser with the switch (Playwright starts a separate
+// test worker for it), which also keeps the crashed GPU process away from other spec files.
+test.use({ launchOptions: { executablePath: findChromium(), args: [...CHROMIUM_ARGS, '--enable-gpu-benchmarking'] } });
+
+const TRAINING_WORKER = /\/worker-[^/]*\.js$/;
+/** The notice names the step training goes on from. */
+const LOSS_NOTICE = /The GPU was lost \((.+?)\); training goes on on (.+?) from step (\d+)/;
+/**
+ * A small model and big batches, so an epoch ends within seconds even on a software GPU
+ * (SwiftShader) on a busy machine; many epochs, so training does not finish during the test.
+ */
+const RUN = 'hidden=32&batch=256&epochs=200';
+/** The worker keeps a state at least every 3 s and at each epoch's end: at most that is trained again. */
+const MAX_REDONE_SECONDS = 3;
+
+async function trainingWorker(page) {
+  await expect.poll(() => page.workers().some((worker) => TRAINING_WORKER.test(worker.url()))).toBe(true);
+  return page.workers().find((worker) => TRAINING_WORKER.test(worker.url()));
+}
+
+/** Epochs in the loss history: the loss chart's circles, one per series and epoch. */
+async function lossHistory(page) {
+  const figures = await page.locator('.loss-figures').innerText();
+  const epoch = Number(/^Epoch (\d+):/.exec(figures)?.[1] ?? 0);
+  const circles = await page.getByRole('img', { name: 'Loss chart' }).locator('circle').count();
+  return { epoch, circles };
+}
+
+async function pauseAndSettle(page) {
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await page.waitForTimeout(1500); // the paused loop's last refresh
+}
+
+/** Drag the probe across the map; the decoded images seen on the way. */
+async function dragProbe(page) {
+  const box = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
+  const seen = new Set();
+  for (let i = 0; i < 3; i++) {
+    await page.mouse.move(box.x + box.width * (0.2 + 0.2 * i), box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * (0.3 + 0.2 * i), box.y + box.height * (0.5 + 0.1 * i), { steps: 5 });
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+    seen.add(await decodedChecksum(page));
+  }
+  return seen;
+}
+
+/**
+ * Open the app on `backend`, train one epoch, lose the GPU with `inject(page, worker)`, and check
+ * what must survive. Returns the notice's figures for the caller's own checks.
+ */
+async function loseGpuWhileTraining(ctx, backend, inject) {
+  const page = await openApp(ctx, `#backend=${backend}&${RUN}`);
+  const watch = ctx.watchOf(page);
+  const backendLine = page.getByRole('status').filter({ hasText: /^Backend: / });
+  await expect(backendLine).toHaveText(new RegExp(`^Backend: (${backend}|\\w+ \\(fallback\\))`), { timeout: 60_000 });
+  const line = await backendLine.innerText();
+  test.skip(!line.startsWith(`Backend: ${backend}`), `${backend} could not train here: ${line}`);
+  const datasetLine = await page.locator('header').innerText();
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.locator('.loss-figures')).toHaveText(/^Epoch \d+:/, { timeout: 180_000 });
+
+  // Tensors held while paused, before the loss.
+  await pauseAndSettle(page);
+  const worker = await trainingWorker(page);
+  const tensorsBefore = await worker.evaluate(() => globalThis.latentExplorerTest.tensorCount());
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect.poll(() => globalStep(page).catch(() => 0)).toBeGreaterThan(0);
+  await page.waitForTimeout(1000);
+
+  // The training speed, to bound how many steps a loss may take back.
+  const sampleAt = await globalStep(page);
+  await page.waitForTimeout(2000);
+  const historyBefore = await lossHistory(page);
+  const stepBefore = await globalStep(page);
+  const stepsPerSecond = (stepBefore - sampleAt) / 2;
+  const lostAt = Date.now();
+  await inject(page, worker);
+  const notices = page.locator('.notices');
+  await expect(notices).toContainText(LOSS_NOTICE, { timeout: 30_000 });
+  const [, reason, to, from] = LOSS_NOTICE.exec(await notices.innerText());
+  const recoveredInMs = Date.now() - lostAt;
+
+  // Training goes on from the kept state, a few seconds back at most, and moves past where it was.
+  const fromStep = Number(from);
+  expect(fromStep).toBeGreaterThan(0);
+  expect(stepBefore - fromStep).toBeLessThanOrEqual(Math.ceil(stepsPerSecond * (MAX_REDONE_SECONDS + 3)) + 10);
+  await expect.poll(() => globalStep(page).catch(() => 0), { timeout: 120_000 }).toBeGreaterThan(stepBefore + 2);
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled();
+
+  // The loss history and the data are kept; no epoch is drawn twice.
+  const historyAfter = await lossHistory(page);
+  expect(historyAfter.epoch).toBeGreaterThanOrEqual(historyBefore.epoch);
+  expect(historyAfter.circles).toBeGreaterThanOrEqual(historyBefore.circles);
+  expect(historyAfter.circles % Math.max(1, historyAfter.epoch)).toBe(0);
+  expect(await page.locator('header').innerText()).toBe(datasetLine);
+
+  // The probe still decodes, from the rebuilt model's weights.
+  await pauseAndSettle(page);
+  const seen = await dragProbe(page);
+  expect(seen.size, 'the decoded image changed as the probe moved').toBeGreaterThan(1);
+
+  // No tensors left behind by the lost trainer: the same count as before, paused both times.
+  const workerAfter = await trainingWorker(page);
+  expect(workerAfter, 'the same worker carried on (it was not restarted)').toBe(worker);
+  const tensorsAfter = await worker.evaluate(() => globalThis.latentExplorerTest.tensorCount());
+  expect(tensorsAfter).toBe(tensorsBefore);
+  return { page, watch, reason, to, fromStep, stepBefore, recoveredInMs };
+}
+
+/** Problems other than those a lost GPU itself prints (tfjs and Chromium warn about the lost context). */
+function unexpectedProblems(watch) {
+  return watch.problems().filter((line) => !/context lost|CONTEXT_LOST|lost context|device (was )?(lost|destroyed)|GPU process/i.test(line));
+}
+
+test('WebGL context lost (WEBGL_lose_context): training goes on from the last good state with a notice', async ({ ctx }) => {
+  const result = await loseGpuWhileTraining(ctx, 'webgl', async (page, worker) => {
+    const did = await worker.evaluate(() => globalThis.latentExplorerTest.loseGpu());
+    expect(did).toBe('webgl context lost');
+  });
+  expect(result.reason).toBe('WebGL context lost');
+  // A lost context (not a lost GPU) comes back: a fresh WebGL context takes over.
+  expect(result.to).toMatch(/^WebGL again/);
+  expect(result.recoveredInMs).toBeLessThan(15_000);
+  console.log(`webgl loss: recovered in ${result.recoveredInMs} ms on ${result.to} from step ${result.fromStep} (was at ${result.stepBefore})`);
+  expect(unexpectedProblems(result.watch)).toEqual([]);
+});
+
+test('a crashed GPU process (chrome://gpucrash in another tab): training goes on from the last good state with a notice', async ({ ctx }) => {
+  const result = await loseGpuWhileTraining(ctx, 'webgl', async () => {
+    // Another tab of the same browser: the GPU process is shared by every tab and worker.
+    const other = await ctx.newPage({ allowProblems: true });
+    // The crash page never loads: the navigation ends with an error once the process is gone.
+    await other.goto('chrome://gpucrash', { timeout: 15_000 }).catch(() => {});
+  });
+  expect(result.reason).toBe('WebGL context lost');
+  expect(result.recoveredInMs).toBeLessThan(20_000);
+  console.log(`GPU process crash: recovered in ${result.recoveredInMs} ms on ${result.to} from step ${result.fromStep} (was at ${result.stepBefore})`);
+  expect(unexpectedProblems(result.watch)).toEqual([]);
+});
+
+test('WebGPU device lost (device.destroy()): training goes on from the last good state with a notice', async ({ ctx }) => {
+  const probe = await openApp(ctx);
+  const reports = await probe.getByRole('list', { name: 'Backend self-test' }).innerText();
+  await probe.close();
+  test.skip(!/webgpu/.test(reports) || /webgpu[^\n]*unavailable/.test(reports), `this browser has no working WebGPU (${reports.replace(/\n/g, '; ')})`);
+  const result = await loseGpuWhileTraining(ctx, 'webgpu', async (page, worker) => {
+    // WebGPU on SwiftShader may fail or lose its device by itself, and training moves on before this.
+    const on = await worker.evaluate(() => globalThis.latentExplorerTest.backend());
+    test.skip(on !== 'webgpu', `training had already left WebGPU for ${on} before the loss was injected`);
+    const did = await worker.evaluate(() => globalThis.latentExplorerTest.loseGpu());
+    expect(did).toBe('webgpu device destroyed');
+  });
+  expect(result.reason).toMatch(/^WebGPU device lost/);
+  expect(result.recoveredInMs).toBeLessThan(20_000);
+  console.log(`webgpu loss: recovered in ${result.recoveredInMs} ms on ${result.to} from step ${result.fromStep} (was at ${result.stepBefore})`);
+  expect(unexpectedProblems(result.watch)).toEqual([]);
+});
