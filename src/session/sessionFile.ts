@@ -53,6 +53,9 @@ export interface ZoomState {
   k: number;
   x: number;
   y: number;
+  /** The map's size when (x, y) was measured (a map of another size pans by the same share). */
+  width?: number;
+  height?: number;
 }
 
 /** What the map showed: projection, colouring, zoom and the probe (with its full code). */
@@ -482,6 +485,13 @@ function readView(value: unknown): SessionView {
     const k = finite(value.zoom.k, 'the zoom factor');
     if (k < 0.5 || k > 64) throw new SessionFileError(`The session's zoom factor ${k} is outside 0.5 to 64.`);
     zoom = { k, x: finite(value.zoom.x, 'the zoom offset'), y: finite(value.zoom.y, 'the zoom offset') };
+    // Files written before the map's size was kept have none: their offsets are used as they are.
+    if (value.zoom.width !== undefined || value.zoom.height !== undefined) {
+      const width = finite(value.zoom.width, 'the map width of the zoom');
+      const height = finite(value.zoom.height, 'the map height of the zoom');
+      if (width <= 0 || height <= 0 || width > 100_000 || height > 100_000) throw new SessionFileError('The session\'s zoom has no usable map size.');
+      zoom = { ...zoom, width, height };
+    }
   }
   return {
     projection,

@@ -124,6 +124,12 @@ export interface MapZoom {
   k: number;
   x: number;
   y: number;
+  /**
+   * The map's size in CSS pixels when (x, y) was measured, so a map of another size pans by the
+   * same share of itself (a link on another screen). Left out: (x, y) are taken as they are.
+   */
+  width?: number;
+  height?: number;
 }
 
 export type Action =

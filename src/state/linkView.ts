@@ -1,5 +1,5 @@
 // The link's view keys beyond the model settings: dataset, colouring, palette, presenter mode,
-// lesson step, hidden panels and the held-out anomaly class. One row per key, each parsing its text or saying why not, and
+// lesson step, hidden panels, the held-out anomaly class and the map's zoom. One row per key, each parsing its text or saying why not, and
 // writing its value back, so a new key is one more row.
 import { BUILT_IN_DATASETS, PALETTES, PANEL_NAMES, type BuiltInDatasetName, type PaletteName, type PanelName } from './classroom';
 import { LESSON_STEPS } from '../lesson/steps';
@@ -25,7 +25,20 @@ export interface LinkView {
   hide: PanelName[];
   /** The class held out of training for anomaly detection (a class index). */
   anomalyClass: number;
+  /** The map's zoom: scale k, and the pan as a share of the map's width and height (any screen). */
+  zoom: LinkZoom;
 }
+
+export interface LinkZoom {
+  k: number;
+  /** Pan across, as a share of the map's width. */
+  x: number;
+  /** Pan down, as a share of the map's height. */
+  y: number;
+}
+
+/** The map's zoom range (as the map allows it). */
+const ZOOM_RANGE = [0.5, 64] as const;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -77,6 +90,21 @@ export const LINK_VIEW_ROWS: { [Key in keyof LinkView]: LinkRow<LinkView[Key]> }
         ? { ok: true, value: Number(text) }
         : { ok: false, problem: `The link's anomalyClass "${text}" is not a class number (use 0, 1, 2, …).` },
     write: (value) => String(value),
+  },
+  zoom: {
+    // "k,x,y": "2,-0.5,-0.25" is twice as close, panned left by half the map and up by a quarter.
+    parse(text) {
+      const parts = text.split(',');
+      const numbers = parts.map((part) => (/^-?\d+(\.\d+)?$/.test(part.trim()) ? Number(part) : NaN));
+      const [k, x, y] = numbers;
+      if (parts.length !== 3 || numbers.some((value) => !Number.isFinite(value))) {
+        return { ok: false, problem: `The link's zoom "${text}" must be three numbers: scale, pan across and pan down (as in 2,-0.5,-0.25).` };
+      }
+      if (k < ZOOM_RANGE[0] || k > ZOOM_RANGE[1]) return { ok: false, problem: `The link's zoom scale ${k} is outside ${ZOOM_RANGE[0]} to ${ZOOM_RANGE[1]}.` };
+      if (Math.abs(x) > 2 * k || Math.abs(y) > 2 * k) return { ok: false, problem: `The link's zoom pans the map out of sight (${x}, ${y}).` };
+      return { ok: true, value: { k, x, y } };
+    },
+    write: (value) => [Number(value.k.toFixed(3)), Number(value.x.toFixed(4)), Number(value.y.toFixed(4))].join(','),
   },
   hide: {
     parse(text) {

@@ -15,7 +15,7 @@ import { ScatterRenderer } from '../viz/scatterRenderer';
 import { mapPoint, screenPoint } from '../viz/spaces';
 import { interpolateDomain, nextDomain, type Domain } from '../viz/stableDomain';
 import { drawImage } from '../viz/imageTile';
-import type { AppState } from '../state/appState';
+import type { AppState, MapZoom } from '../state/appState';
 import type { ProjectionKind } from '../latent/projection';
 import { useAppState, useController } from './controllerContext';
 import { mapMetrics } from './metrics';
@@ -45,6 +45,8 @@ export function LatentMap() {
   const probeRef = useRef<HTMLDivElement>(null);
   const hoverCanvasRef = useRef<HTMLCanvasElement>(null);
   const zoomRef = useRef<ZoomBehavior<HTMLDivElement, unknown> | null>(null);
+  /** The size the current zoom behaviour works in (a zoom request is scaled to it). */
+  const zoomSizeRef = useRef({ width: 600, height: 600 });
   const [size, setSize] = useState({ width: 600, height: 600 });
   const [hover, setHover] = useState<Hover | null>(null);
   const [selecting, setSelecting] = useState(false);
@@ -109,7 +111,9 @@ export function LatentMap() {
     };
     renderer.resize(size.width, size.height, window.devicePixelRatio || 1);
 
-    let transform: ZoomTransform = zoomIdentity;
+    // A new size (the layout changed) keeps the zoom the map had, scaled to the new size.
+    let transform: ZoomTransform = transformFor(store.getState().mapZoom, size);
+    zoomSizeRef.current = size;
     let domain: Domain | null = null;
     let domainFrom: Domain | null = null;
     let domainChangedAt = 0;
@@ -304,7 +308,7 @@ export function LatentMap() {
         transform = event.transform;
         dirty = true;
         // Kept in the store so a saved session can bring the same view back.
-        store.dispatch({ type: 'map-zoomed', zoom: { k: transform.k, x: transform.x, y: transform.y } });
+        store.dispatch({ type: 'map-zoomed', zoom: { k: transform.k, x: transform.x, y: transform.y, width: size.width, height: size.height } });
       });
     zoomRef.current = zoomBehavior;
     const containerSelection = select(container).call(zoomBehavior).on('dblclick.zoom', null);
@@ -460,13 +464,12 @@ export function LatentMap() {
     drawImage(context, dataset.images, hover.index * h * w * c, dataset.shape, 0, 0, HOVER_TILE_PX);
   }, [hover, dataset]);
 
-  // A resumed session's zoom and pan.
+  // A resumed session's or a link's zoom and pan.
   const zoomRequest = useAppState((state) => state.zoomRequest);
   useEffect(() => {
     const container = containerRef.current;
     if (!zoomRequest || !container || !zoomRef.current) return;
-    const { k, x, y } = zoomRequest.zoom;
-    select(container).call(zoomRef.current.transform, zoomIdentity.translate(x, y).scale(k));
+    select(container).call(zoomRef.current.transform, transformFor(zoomRequest.zoom, zoomSizeRef.current));
   }, [zoomRequest]);
 
   const zoomBy = (factor: number) => {
@@ -607,4 +610,12 @@ declare global {
   interface HTMLDivElement {
     __zoom?: ZoomTransform;
   }
+}
+
+/** A kept zoom as a d3 transform for a map of `size`: the pan scales with the map's size. */
+function transformFor(zoom: MapZoom | null, size: { width: number; height: number }): ZoomTransform {
+  if (!zoom) return zoomIdentity;
+  const scaleX = zoom.width ? size.width / zoom.width : 1;
+  const scaleY = zoom.height ? size.height / zoom.height : 1;
+  return zoomIdentity.translate(zoom.x * scaleX, zoom.y * scaleY).scale(zoom.k);
 }

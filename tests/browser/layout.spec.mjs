@@ -1,5 +1,7 @@
 // Layouts for projectors, tablets and phones, presenter mode's type size, and touch: one finger
-// drags the probe, two pinch to zoom. Each test attaches a screenshot of the layout it checks.
+// drags the probe, two pinch to zoom; the map's zoom kept by a session and a link on another
+// screen. Each layout test attaches a screenshot of the layout it checks.
+import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures.mjs';
 import { BACKEND_LINE, decodedChecksum, trainThenPause } from './appHelpers.mjs';
 
@@ -43,20 +45,53 @@ function inside(box, width, height) {
   return box && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height;
 }
 
-test('at 1024×768 the map, the probe and the decoded image are all on screen without scrolling', async ({ ctx }, testInfo) => {
-  const page = await open(ctx, { width: 1024, height: 768 });
-  await trainThenPause(page);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  for (const [what, locator] of [
+/** What must be on screen without scrolling in each mode: the map, the probe, the decoded image,
+ * the training button, and in lesson mode the lesson's Previous and Next. */
+function mustBeOnScreen(page, { lesson }) {
+  const wanted = [
     ['map', page.getByRole('img', { name: 'Latent map' })],
     ['probe', page.getByRole('slider', { name: 'Latent probe' })],
     ['decoded image', page.getByRole('img', { name: 'Decoded image' })],
-  ]) {
+    // Paused after training: Resume is the button that trains on.
+    ['Resume', page.getByRole('button', { name: 'Resume' })],
+  ];
+  if (lesson) wanted.push(['Previous', page.getByRole('button', { name: 'Previous' })], ['Next', page.getByRole('button', { name: 'Next' })]);
+  return wanted;
+}
+
+async function expectAllOnScreen(page, { width, height, lesson, mode }) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (const [what, locator] of mustBeOnScreen(page, { lesson })) {
     const box = await locator.boundingBox();
-    expect(inside(box, 1024, 768), `the ${what} at ${JSON.stringify(box)}`).toBe(true);
+    expect(inside(box, width, height), `${mode}: the ${what} at ${JSON.stringify(box)}`).toBe(true);
   }
-  await attachShot(page, testInfo, 'layout-1024x768');
-});
+}
+
+// Each viewport in four modes: plain, presenter, lesson, and presenter with a lesson open (step 4,
+// one of the longest texts). One trained page per pair of modes: P switches presenter mode in place.
+for (const [width, height] of [
+  [1024, 768],
+  [1920, 1080],
+]) {
+  for (const lesson of [false, true]) {
+    const modes = lesson ? ['lesson mode', 'presenter mode in lesson mode'] : ['the plain page', 'presenter mode'];
+    test(`at ${width}×${height}, in ${modes.join(' and in ')}, the map, the probe, the decoded image and the step's controls are on screen; presenter mode draws no text under 20 px`, async ({ ctx }, testInfo) => {
+      const page = await open(ctx, { width, height, hash: lesson ? '&lesson=4' : '' });
+      await trainThenPause(page);
+      await expectAllOnScreen(page, { width, height, lesson, mode: modes[0] });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(width);
+      await attachShot(page, testInfo, `${lesson ? 'lesson' : 'plain'}-${width}x${height}`);
+
+      await page.keyboard.press('p');
+      await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute('aria-pressed', 'true');
+      await page.waitForTimeout(300); // the map follows its new size on the next frame
+      await expectAllOnScreen(page, { width, height, lesson, mode: modes[1] });
+      expect(await textsUnder(page, 20)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(width);
+      await attachShot(page, testInfo, `${lesson ? 'presenter-lesson' : 'presenter'}-${width}x${height}`);
+    });
+  }
+}
 
 for (const [width, height] of [
   [768, 1024],
@@ -70,22 +105,6 @@ for (const [width, height] of [
     expect(decoded.y, 'the decoded image comes below the map').toBeGreaterThan(map.y + map.height - 1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     await attachShot(page, testInfo, `layout-${width}x${height}`);
-  });
-}
-
-for (const [width, height, hash] of [
-  [1024, 768, '&presenter=1'],
-  [1024, 768, '&presenter=1&lesson=3'],
-  [1920, 1080, '&presenter=1&lesson=1'],
-]) {
-  test(`presenter mode at ${width}×${height} (${hash.slice(1)}) draws no text under 20 px and keeps the map and probe on screen`, async ({ ctx }, testInfo) => {
-    const page = await open(ctx, { width, height, hash });
-    await trainThenPause(page);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    expect(await textsUnder(page, 20)).toEqual([]);
-    expect(inside(await page.getByRole('img', { name: 'Latent map' }).boundingBox(), width, height)).toBe(true);
-    expect(inside(await page.getByRole('slider', { name: 'Latent probe' }).boundingBox(), width, height)).toBe(true);
-    await attachShot(page, testInfo, `presenter-${width}x${height}`);
   });
 }
 
@@ -122,4 +141,52 @@ test('on a touch screen one finger drags the probe and decodes, two fingers pinc
   for (let i = 1; i <= 10; i++) await touch('touchMove', [at(0.45 - 0.03 * i, 0.5), at(0.55 + 0.03 * i, 0.5)]);
   await touch('touchEnd', []);
   await expect.poll(async () => (await ticks()).join(' ')).not.toBe(ticksBefore);
+});
+
+/** The map's d3 zoom: its scale, and its pan as a share of the map's width and height. */
+function mapZoom(page) {
+  return page.locator('.map-surface').evaluate((surface) => {
+    const zoom = surface.__zoom ?? { k: 1, x: 0, y: 0 };
+    return { k: zoom.k, x: zoom.x / surface.clientWidth, y: zoom.y / surface.clientHeight };
+  });
+}
+
+function near(a, b) {
+  return Math.abs(a.k - b.k) < 0.01 && Math.abs(a.x - b.x) < 0.01 && Math.abs(a.y - b.y) < 0.01;
+}
+
+test("the map's zoom and pan come back from a saved session and from a copied link, on a screen of another size", async ({ ctx }) => {
+  const page = await open(ctx, { width: 1440, height: 960 });
+  await trainThenPause(page);
+  const surface = await page.locator('.map-surface').boundingBox();
+  // Two wheel turns off the centre: closer, and panned towards the top left.
+  await page.mouse.move(surface.x + surface.width * 0.3, surface.y + surface.height * 0.35);
+  await page.mouse.wheel(0, -300);
+  await page.mouse.wheel(0, -300);
+  await expect.poll(async () => (await mapZoom(page)).k).toBeGreaterThan(1.5);
+  const zoomed = await mapZoom(page);
+  expect(Math.abs(zoomed.x)).toBeGreaterThan(0.05);
+
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save session' }).click()]);
+  const saved = readFileSync(await file.path());
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const link = page.url();
+  expect(link).toMatch(/[#&]zoom=[\d.]+(,|%2C)-?[\d.]+(,|%2C)-?[\d.]+/);
+
+  // The link on a projector: the same scale, panned by the same share of its smaller map.
+  const linked = await ctx.newPage({ contextOptions: { viewport: { width: 1024, height: 768 } } });
+  await linked.goto(link);
+  await linked.getByRole('button', { name: 'Train' }).and(linked.locator(':enabled')).waitFor({ timeout: 120_000 });
+  await expect.poll(async () => near(await mapZoom(linked), zoomed), { message: 'the link brings the zoom back' }).toBe(true);
+
+  // The session file on a projector: the same.
+  const resumed = await open(ctx, { width: 1024, height: 768 });
+  expect(near(await mapZoom(resumed), { k: 1, x: 0, y: 0 })).toBe(true);
+  await resumed.getByLabel('Open session').setInputFiles({ name: 'session.zip', mimeType: 'application/zip', buffer: saved });
+  await resumed.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 120_000 });
+  await expect.poll(async () => near(await mapZoom(resumed), zoomed), { message: 'the session brings the zoom back' }).toBe(true);
+  // And the zoom stays through a change of layout (presenter mode resizes the map).
+  await resumed.keyboard.press('p');
+  await resumed.waitForTimeout(300);
+  await expect.poll(async () => near(await mapZoom(resumed), zoomed)).toBe(true);
 });

@@ -1,5 +1,5 @@
 // Opening a link: the view it names (dataset, colouring, palette, presenter mode, lesson step,
-// hidden panels) is set before the first model is built, so the page opens as it was shared.
+// hidden panels, zoom) is set before the first model is built, so the page opens as it was shared.
 import type { AppController } from '../../state/controller';
 import type { LinkView } from '../../state/linkView';
 import { BUILT_IN_MNIST_PATH } from '../../data/packedDataset';
@@ -14,6 +14,8 @@ export async function startFromLink(controller: AppController, view: Partial<Lin
   });
   if (view.anomalyClass !== undefined) controller.setAnomalyClass(view.anomalyClass);
   if (view.colour) controller.colourBy(view.colour.mode, view.colour.dimension, view.colour.factor);
+  // The pan is a share of the map: a map of width 1 and height 1 scales to the one on this screen.
+  if (view.zoom) controller.store.dispatch({ type: 'zoom-requested', zoom: { ...view.zoom, width: 1, height: 1 } });
   if (view.data && view.data !== 'mnist') {
     if (await switchToBuiltInSet(controller, view.data)) return;
   }
