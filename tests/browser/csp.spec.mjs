@@ -1,0 +1,143 @@
+// The Content-Security-Policy (scripts/contentSecurityPolicy.mjs): the built page carries it in a
+// <meta> and the preview server as a header, it allows no inline script and no JavaScript eval,
+// and everything the app does runs under it without one violation: training on every backend this
+// browser has (wasm with its threads, WebGL, CPU, WebGPU where exposed), UMAP, the Applications
+// panel's tabs, a map export and the service worker.
+import { test, expect } from './fixtures.mjs';
+import { BACKEND_LINE, globalStep } from './appHelpers.mjs';
+import { CONTENT_SECURITY_POLICY } from '../../scripts/contentSecurityPolicy.mjs';
+
+/** Parses "a x y; b z" into { a: ['x', 'y'], b: ['z'] }. */
+function directives(policy) {
+  const result = {};
+  for (const part of policy.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name) result[name] = sources;
+  }
+  return result;
+}
+
+/** Every `securitypolicyviolation` the document sees, kept where the test can read them. */
+function recordViolations() {
+  globalThis.cspViolations = [];
+  globalThis.addEventListener('securitypolicyviolation', (event) => {
+    globalThis.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} at ${event.sourceFile}:${event.lineNumber}`);
+  });
+}
+
+const CSP_CONSOLE = /Content Security Policy|Content-Security-Policy|violates the following/i;
+
+test('the built app carries a strict Content-Security-Policy and runs under it without a violation', async ({ ctx }) => {
+  // The policy as served: in the page's <meta> and as a header, the header adding frame-ancestors.
+  const response = await globalThis.fetch(ctx.baseUrl);
+  const header = response.headers.get('content-security-policy');
+  const html = await response.text();
+  const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+  expect(meta, 'the built index.html carries the current policy').toBe(CONTENT_SECURITY_POLICY);
+  expect(html.indexOf('http-equiv="Content-Security-Policy"'), 'the policy comes before any script').toBeLessThan(html.indexOf('<script'));
+  expect(html, 'the built page has no inline script').not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+  expect(header).toBe(`${meta}; frame-ancestors 'none'`);
+  const policy = directives(meta);
+  expect(policy['script-src']).toContain("'wasm-unsafe-eval'");
+  for (const directive of ['script-src', 'worker-src', 'default-src']) {
+    expect(policy[directive], directive).not.toContain("'unsafe-inline'");
+    expect(policy[directive], directive).not.toContain("'unsafe-eval'");
+  }
+  expect(policy['object-src']).toEqual(["'none'"]);
+
+  test.setTimeout(8 * 60_000); // four backends on a software GPU
+  const page = await ctx.newPage();
+  const cspConsole = [];
+  page.on('console', (message) => {
+    if (CSP_CONSOLE.test(message.text())) cspConsole.push(message.text());
+  });
+  await page.addInitScript(recordViolations);
+  await page.setViewportSize({ width: 1440, height: 960 });
+  // A small dense model with an 8-D code, so UMAP has work to do and every backend trains quickly.
+  await page.goto(`${ctx.baseUrl}#backend=wasm&latent=8&hidden=64&epochs=50`);
+  await page.getByRole('status').filter({ hasText: /^Backend: wasm/ }).waitFor({ timeout: 120_000 });
+  const train = page.getByRole('button', { name: 'Train' });
+  await train.and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
+  await train.click();
+
+  // UMAP in its worker, while training.
+  await page.getByLabel('Projection').selectOption('umap');
+  await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 120_000 });
+  await expect(page.getByLabel('Projection')).toHaveValue('umap');
+  await page.waitForTimeout(3000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+
+  // Each Applications tab, briefly (the analysis, study and sweep workers start from here).
+  const region = page.getByRole('region', { name: 'Applications' });
+  const tabs = await region.getByRole('tab').allInnerTexts();
+  expect(tabs.length).toBeGreaterThan(3);
+  for (const name of tabs) {
+    await region.getByRole('tab', { name: name.trim(), exact: true }).click();
+    await page.waitForTimeout(1500);
+  }
+
+  // A map export: the PNG is made on a canvas and saved through a blob: link.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export map' }).click()]);
+  const stream = await download.createReadStream();
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  expect(Buffer.concat(chunks).subarray(1, 4).toString('latin1')).toBe('PNG');
+
+  // The service worker registered and controls the page.
+  await page.evaluate(() => globalThis.navigator.serviceWorker.ready.then(() => undefined));
+  await expect.poll(() => page.evaluate(() => globalThis.navigator.serviceWorker.controller !== null)).toBe(true);
+
+  // A few training steps on each backend the browser offers (the picker lists those not known to
+  // be broken); WebGPU last, as a software adapter may be too slow to finish a step here.
+  const backendPicker = page.getByLabel('Backend', { exact: true });
+  const offered = await backendPicker.locator('option').evaluateAll((options) => options.map((option) => option.value));
+  const backends = ['wasm', 'webgl', 'cpu', 'webgpu'].filter((name) => offered.includes(name));
+  const line = page.getByRole('status').filter({ hasText: BACKEND_LINE });
+  const trainedOn = [];
+  for (const backend of backends) {
+    await backendPicker.selectOption(backend);
+    await expect(line).toHaveText(new RegExp(`^Backend: ${backend}`), { timeout: 90_000 });
+    await backendPicker.and(page.locator(':enabled')).waitFor();
+    const before = await globalStep(page);
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step' }).click();
+    // A backend that fails here hands training on with a notice: a fallback, not a policy problem.
+    const stepped = await expect
+      .poll(() => globalStep(page).catch(() => 0), { timeout: backend === 'webgpu' ? 30_000 : 90_000 })
+      .toBeGreaterThan(before)
+      .then(() => true, () => false);
+    if (stepped && (await line.innerText()).startsWith(`Backend: ${backend}`)) trainedOn.push(backend);
+  }
+  console.log(`csp: trained on ${trainedOn.join(', ')} of ${backends.join(', ')}`);
+  expect(trainedOn).toEqual(expect.arrayContaining(['wasm', 'cpu', ...(offered.includes('webgl') ? ['webgl'] : [])]));
+  // Cross-origin isolated, so wasm started its threads (blob: workers and their importScripts).
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+
+  expect(await page.evaluate(() => globalThis.cspViolations)).toEqual([]);
+  expect(cspConsole).toEqual([]);
+
+  // The policy is enforced, not just present: an injected inline script is refused, and so is
+  // eval in the page's own script (a blob: script, which the policy lets run; code evaluated by the
+  // test itself would bypass the policy). Each refusal is reported; their console errors are expected.
+  const refused = await page.evaluate(async () => {
+    const inline = document.createElement('script');
+    inline.textContent = 'globalThis.inlineScriptRan = true;';
+    document.head.append(inline);
+    const source = 'try { globalThis.evalRan = eval("1 + 1") === 2; } catch { globalThis.evalRan = false; }';
+    const fromBlob = document.createElement('script');
+    fromBlob.src = URL.createObjectURL(new globalThis.Blob([source], { type: 'text/javascript' }));
+    await new Promise((resolve, reject) => {
+      fromBlob.onload = resolve;
+      fromBlob.onerror = () => reject(new Error('the blob: script did not load'));
+      document.head.append(fromBlob);
+    });
+    return { inline: globalThis.inlineScriptRan === true, evalRan: globalThis.evalRan };
+  });
+  expect(refused).toEqual({ inline: false, evalRan: false });
+  // Each is reported once per policy in force: the meta tag's and the header's.
+  await expect
+    .poll(() => page.evaluate(() => globalThis.cspViolations.map((line) => line.split(' ')[0]).sort()))
+    .toEqual(['script-src', 'script-src', 'script-src-elem', 'script-src-elem']);
+  const watch = ctx.watchOf(page);
+  watch.consoleErrors.splice(0, watch.consoleErrors.length, ...watch.consoleErrors.filter((text) => !CSP_CONSOLE.test(text)));
+});
