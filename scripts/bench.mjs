@@ -24,6 +24,9 @@
 //   trainShareOfGemmPeak     trainGflops / wasmGemmGflops
 //   convImgPerSecCpu         images/s of the convolutional kind in the app on wasm (no GPU)
 //   perKind                  per autoencoder kind: the backend the app picked, app and bare images/s
+//   heapGrowthMbPer100Epochs the page's JS heap growth (after a full collection, DevTools protocol) over
+//                            100 epochs of a 128-image set, after a 5-epoch warm-up run of the same model;
+//                            tensorGrowthPer100Epochs the same for the page's and the worker's tensors
 // Usage: npm run bench [-- --seconds 60] [--settings "lr=0.005&batch=64"] [--no-bare] [--no-kinds]
 //                      [--kind-seconds 10] [--only app,bare]   (DIST_DIR=... benches another build folder)
 // Each part of the bench is one section below: a section that fails reports `<section>Error` and
@@ -31,6 +34,7 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startPreviewServer, launchBrowser, findChromium } from '../tests/browser/harness.mjs';
+import { LEAK_RUN_HASH, LEAK_SET_SIZE, loadSmallSet, smallSet, trainEpochsMeasured } from '../tests/browser/leakProbe.mjs';
 
 /** Debian's dataset-fashion-mnist: 70,000 real images for the full-size figures (skipped if absent). */
 const FASHION = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map(
@@ -232,6 +236,27 @@ async function benchApp(browser, baseUrl) {
   };
 }
 
+/** 100 epochs of a small set on wasm after a 5-epoch warm-up run, memory measured at both ends (see leakProbe.mjs). */
+async function benchLeaks(browser, baseUrl) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  const cdp = await page.context().newCDPSession(page);
+  await page.goto(baseUrl + LEAK_RUN_HASH);
+  await page.getByRole('status').filter({ hasText: /^Backend: wasm/ }).waitFor({ timeout: 120_000 });
+  await loadSmallSet(page, smallSet('bars', LEAK_SET_SIZE), LEAK_SET_SIZE);
+  const run = await trainEpochsMeasured(page, cdp);
+  await page.close();
+  const per100 = (growth) => (growth * 100) / run.epochs;
+  return {
+    heapGrowthMbPer100Epochs: round(per100(run.after.heapMb - run.before.heapMb)),
+    tensorGrowthPer100Epochs: {
+      page: round(per100(run.after.page - run.before.page), 1),
+      worker: round(per100(run.after.worker - run.before.worker), 1),
+    },
+    leakRunEpochs: run.epochs,
+    leakRunSeconds: round(run.seconds, 1),
+  };
+}
+
 async function benchBare(browser, baseUrl, backend, seconds, extraHash = settingsHash) {
   const page = await browser.newPage();
   await page.goto(`${baseUrl}bench.html#backend=${backend}&seconds=${seconds}${extraHash ? `&${extraHash}` : ''}`);
@@ -366,6 +391,12 @@ const SECTIONS = [
         }
       }
       return { perKind };
+    },
+  },
+  {
+    name: 'leaks',
+    async run({ browser, baseUrl }) {
+      return benchLeaks(browser, baseUrl);
     },
   },
 ];
