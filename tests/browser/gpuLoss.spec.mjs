@@ -113,11 +113,13 @@ async function loseGpuWhileTraining(ctx, backend, inject) {
   const seen = await dragProbe(page);
   expect(seen.size, 'the decoded image changed as the probe moved').toBeGreaterThan(1);
 
-  // No tensors left behind by the lost trainer: the same count as before, paused both times.
+  // No tensors left behind by the lost trainer: the count as before, paused both times. A lost
+  // trainer would leave 20 or more (weights and both Adam moments); the paused count itself varies
+  // by one between runs (seen both ways around a GPU process crash), so one is allowed.
   const workerAfter = await trainingWorker(page);
   expect(workerAfter, 'the same worker carried on (it was not restarted)').toBe(worker);
   const tensorsAfter = await worker.evaluate(() => globalThis.latentExplorerTest.tensorCount());
-  expect(tensorsAfter).toBe(tensorsBefore);
+  expect(Math.abs(tensorsAfter - tensorsBefore), `tensors ${tensorsBefore} before the loss, ${tensorsAfter} after`).toBeLessThanOrEqual(1);
   return { page, watch, reason, to, fromStep, stepBefore, recoveredInMs };
 }
 
