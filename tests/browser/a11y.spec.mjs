@@ -55,7 +55,9 @@ test('Space trains and pauses, S steps, R asks before discarding a trained model
   await blur();
   await page.keyboard.press('R');
   await confirm.getByRole('button', { name: 'Discard and go on' }).click();
-  await expect(page.locator('.progress-head')).not.toContainText('Epoch');
+  // A fresh model: no progress yet, or (once the worker has built it) step 0 of epoch 1.
+  await expect.poll(() => globalStep(page).catch(() => 0), { timeout: 60_000 }).toBe(0);
+  await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 60_000 });
 });
 
 test('the probe tells a screen reader its position and nearest class, and epochs are announced politely', async ({ ctx }) => {
