@@ -88,6 +88,11 @@ for (const [width, height] of [
       await expectAllOnScreen(page, { width, height, lesson, mode: modes[1] });
       expect(await textsUnder(page, 20)).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(width);
+      if (lesson && width > 1100) {
+        // Step 4 asks the class to watch the loss chart: on a wide screen it shares the screen with the map.
+        const chart = await page.getByRole('img', { name: 'Loss chart' }).boundingBox();
+        expect(inside(chart, width, height), `${modes[1]}: the loss chart at ${JSON.stringify(chart)}`).toBe(true);
+      }
       await attachShot(page, testInfo, `${lesson ? 'presenter-lesson' : 'presenter'}-${width}x${height}`);
     });
   }
