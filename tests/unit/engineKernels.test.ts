@@ -1,31 +1,14 @@
 // The engine's kernels on tfjs's wasm backend against tfjs's own CPU backend: products, fused
 // products, convolutions and every kind's loss gradients, plus a seeded run and tensor counts.
-import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installWasmKernels, uninstallWasmKernels } from '../../src/engine/wasmKernels';
-import { createRng } from '../../src/lib/rng';
+import { describe, expect, it } from 'vitest';
 import { buildAutoencoder } from '../../src/model/build';
 import type { AutoencoderSpec, ExperimentConfig, KindOptions } from '../../src/model/spec';
 import { Trainer } from '../../src/train/trainer';
 import { PATTERN_SHAPE, patternData } from '../fixtures/patternData';
+import { randomValues, useWasmEngine } from '../fixtures/wasmEngine';
 
-beforeAll(async () => {
-  setWasmPaths(`${resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
-  expect(await tf.setBackend('wasm')).toBe(true);
-  expect(await installWasmKernels()).toBe(true);
-});
-
-afterAll(async () => {
-  uninstallWasmKernels();
-  await tf.setBackend('cpu');
-});
-
-function randomValues(count: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: count }, () => rng.next() * 2 - 1);
-}
+useWasmEngine();
 
 /** Run `compute` on a backend with fresh inputs; returns every output's values. */
 async function onBackend(backend: 'cpu' | 'wasm', compute: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {

@@ -1,33 +1,16 @@
 // The training step's fast paths on the wasm backend: the fused Adam pass against the tensor-op
 // Adam (the same float32 numbers), the Identity kernel that shares instead of copying, and
 // training batches cut from the bytes against a gather from the dataset tensor.
-import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fusedAdamEngine, fusedAdamUpdate } from '../../src/engine/fusedAdam';
-import { installWasmKernels, uninstallWasmKernels } from '../../src/engine/wasmKernels';
-import { createRng } from '../../src/lib/rng';
 import { adamUpdate, tensorAdamUpdate, type AdamSlot } from '../../src/train/adamUpdate';
 import { scaledImages } from '../../src/train/batchPixels';
 import { Trainer } from '../../src/train/trainer';
 import { patternData } from '../fixtures/patternData';
+import { randomValues, useWasmEngine } from '../fixtures/wasmEngine';
 
-beforeAll(async () => {
-  setWasmPaths(`${resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
-  expect(await tf.setBackend('wasm')).toBe(true);
-  expect(await installWasmKernels()).toBe(true);
-});
-
-afterAll(async () => {
-  uninstallWasmKernels();
-  await tf.setBackend('cpu');
-});
-
-function randomValues(count: number, seed: number, scale = 1): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: count }, () => (rng.next() * 2 - 1) * scale);
-}
+useWasmEngine();
 
 /** Variables of odd sizes (a SIMD tail of 1 to 3 values) and a bias-like vector. */
 const SHAPES: number[][] = [[37, 11], [7], [128], [3, 5, 2]];
