@@ -5,16 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Every backend is the CPU backend here: no browser, no worker.
-vi.mock('../../src/lib/backends', () => ({
-  BACKEND_PREFERENCE: ['webgpu', 'webgl', 'wasm', 'cpu'],
-  detectBackends: async () => ({ available: ['wasm', 'cpu'], missing: new Map([['webgpu', 'no WebGPU in Node']]) }),
-  readGraphicsFacts: async () => ({ available: ['wasm', 'cpu'], webglRenderer: '', webgpuAdapter: '', webgpuIsFallback: false, wasmTrainsConv: false }),
-  activateBackend: async () => {
-    await tf.setBackend('cpu');
-  },
-  errorText: (error: unknown) => (error instanceof Error ? error.message : String(error)),
-  wasmThreads: () => 1,
-}));
+vi.mock('../../src/lib/backends', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['wasm', 'cpu'] }));
 
 import { TrainingSession } from '../../src/train/session';
 import type { WorkerCommand, WorkerEvent } from '../../src/train/protocol';

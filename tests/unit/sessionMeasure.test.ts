@@ -7,22 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 // Every backend here is the CPU backend under another name, so a move is exact and comparable with
 // a run that never moved; `graphics` decides the first guess (SwiftShader: wasm; a real GPU: webgl).
 const graphics = vi.hoisted(() => ({ webglRenderer: 'SwiftShader' }));
-vi.mock('../../src/lib/backends', () => ({
-  BACKEND_PREFERENCE: ['webgpu', 'webgl', 'wasm', 'cpu'],
-  detectBackends: async () => ({ available: ['webgl', 'wasm', 'cpu'], missing: new Map([['webgpu', 'no WebGPU in Node']]) }),
-  readGraphicsFacts: async () => ({
-    available: ['webgl', 'wasm', 'cpu'],
-    webglRenderer: graphics.webglRenderer,
-    webgpuAdapter: '',
-    webgpuIsFallback: false,
-    wasmTrainsConv: false,
-  }),
-  activateBackend: async () => {
-    await tf.setBackend('cpu');
-  },
-  errorText: (error: unknown) => (error instanceof Error ? error.message : String(error)),
-  wasmThreads: () => 1,
-}));
+vi.mock('../../src/lib/backends', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['webgl', 'wasm', 'cpu'], graphics }));
 
 import { TrainingSession } from '../../src/train/session';
 import { Trainer } from '../../src/train/trainer';
