@@ -44,3 +44,21 @@ export function guessBackend(facts: GraphicsFacts, kind: { convolutional: boolea
   if (has('webgpu')) return 'webgpu';
   return wasmCanTrain ? 'wasm' : 'cpu';
 }
+
+/**
+ * Backends the background measurement should not time here, with the reason shown in the report.
+ * Without a real GPU, WebGL and WebGPU only emulate one on the CPU the training is using: timing
+ * them takes a core (SwiftShader spawns threads of its own) from the first seconds of training,
+ * and they lost to WebAssembly for every model measured (default dense model: 285 against 1,892
+ * images/s; conv: 23 against several hundred). They are still timed where WebAssembly cannot train
+ * the model, so a conv model without wasm's conv kernels still finds its fastest backend.
+ */
+export function backendsNotWorthMeasuring(facts: GraphicsFacts, kind: { convolutional: boolean }): Map<BackendName, string> {
+  const skipped = new Map<BackendName, string>();
+  if (!hasOnlySoftwareGraphics(facts)) return skipped;
+  // WebGPU on software adapters has crashed pages on conv models: never worth the risk.
+  skipped.set('webgpu', 'not measured: software adapter');
+  const wasmCanTrain = facts.available.includes('wasm') && (!kind.convolutional || facts.wasmTrainsConv);
+  if (wasmCanTrain) skipped.set('webgl', 'not measured: software renderer, slower than WebAssembly');
+  return skipped;
+}

@@ -2,10 +2,10 @@
 // worker goes on training, so nobody waits for the measurement. One request, one answer.
 import { activateBackend, detectBackends, errorText, readGraphicsFacts } from '../lib/backends';
 import { backendDetail } from './backendChoice';
-import { hasOnlySoftwareGraphics } from '../lib/backendGuess';
+import { backendsNotWorthMeasuring } from '../lib/backendGuess';
+import { usesConvBody } from '../model/spec';
 import { measureBackends } from './selfTest';
 import type { MeasureRequest, MeasureAnswer } from './backgroundMeasure';
-import type { BackendName } from './protocol';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<MeasureRequest>) => void) | null;
@@ -19,10 +19,8 @@ scope.onmessage = (event) => {
   void (async () => {
     try {
       const { available, missing } = await detectBackends();
-      // WebGPU on a software adapter was the slowest backend for every model here and has crashed
-      // pages on conv models; timing it would take the CPU from the training it is meant not to disturb.
-      const notMeasured = new Map<BackendName, string>();
-      if (hasOnlySoftwareGraphics(await readGraphicsFacts())) notMeasured.set('webgpu', 'not measured: software adapter');
+      // Emulated GPUs are not timed: that would take the CPU from the training it must not disturb.
+      const notMeasured = backendsNotWorthMeasuring(await readGraphicsFacts(), { convolutional: usesConvBody(config.spec) });
       const reports = await measureBackends(
         config,
         data,

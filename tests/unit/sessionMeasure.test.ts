@@ -17,7 +17,7 @@ import type { ExperimentConfig } from '../../src/model/spec';
 import { createRng } from '../../src/lib/rng';
 import { splitDataset } from '../../src/data/dataset';
 import { chooseMove } from '../../src/train/backendMove';
-import { guessBackend, type GraphicsFacts } from '../../src/lib/backendGuess';
+import { backendsNotWorthMeasuring, guessBackend, type GraphicsFacts } from '../../src/lib/backendGuess';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -265,6 +265,16 @@ describe('first guess and move decision', () => {
     expect(guessBackend(gpu, { convolutional: false })).toBe('webgl');
     expect(guessBackend(facts({ available: ['webgpu', 'wasm', 'cpu'], webgpuAdapter: 'apple metal-3', webglRenderer: '' }), { convolutional: true })).toBe('webgpu');
     expect(guessBackend(facts({ webgpuAdapter: 'apple metal-3', webgpuIsFallback: true, webglRenderer: '' }), { convolutional: false })).toBe('wasm');
+  });
+
+  it('does not time emulated GPUs beside training, unless WebAssembly cannot train the model', () => {
+    expect([...backendsNotWorthMeasuring(facts({}), { convolutional: false }).keys()].sort()).toEqual(['webgl', 'webgpu']);
+    expect([...backendsNotWorthMeasuring(facts({ wasmTrainsConv: true }), { convolutional: true }).keys()].sort()).toEqual(['webgl', 'webgpu']);
+    // Conv without wasm's conv kernels: WebGL is the only GPU-style path left, so it is timed.
+    expect([...backendsNotWorthMeasuring(facts({}), { convolutional: true }).keys()]).toEqual(['webgpu']);
+    expect([...backendsNotWorthMeasuring(facts({ available: ['webgpu', 'webgl', 'cpu'] }), { convolutional: false }).keys()]).toEqual(['webgpu']);
+    const gpu = facts({ webglRenderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)', webgpuAdapter: 'nvidia ampere' });
+    expect(backendsNotWorthMeasuring(gpu, { convolutional: false }).size).toBe(0);
   });
 
   it('moves only for a clear win or away from a backend that failed its self-test', () => {
