@@ -12,6 +12,10 @@ interface KernelExports {
   ): void;
   addBias(c: number, rows: number, cols: number, bias: number, biasLength: number): void;
   activate(x: number, count: number, activation: number, alpha: number): void;
+  activationGrad(g: number, y: number, count: number, activation: number, alpha: number): void;
+  columnSums(x: number, rows: number, cols: number, out: number): void;
+  bceLossGrad(p: number, t: number, g: number, count: number, lo: number, hi: number, scale: number): number;
+  mseLossGrad(p: number, t: number, g: number, count: number, scale: number): number;
   im2col(
     x: number, cols: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
@@ -27,7 +31,7 @@ interface KernelExports {
 }
 
 /** Activation codes shared with assembly/kernels.ts. */
-export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 } as const;
+export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5, tanh: 6 } as const;
 export type EngineActivation = keyof typeof ACTIVATION_CODES;
 
 const PAGE_BYTES = 65536;

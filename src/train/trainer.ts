@@ -9,6 +9,7 @@ import { applyWeights, snapshotWeights } from '../model/weights';
 import { describeNetwork, type NetworkLayout } from '../model/layout';
 import { adamUpdate } from './adamUpdate';
 import { scaledImages } from './batchPixels';
+import { planDenseChain, type DenseChainPlan } from './denseChainPlan';
 import type { WeightSnapshot } from './protocol';
 
 export interface TrainerData {
@@ -93,6 +94,12 @@ class Adam {
   /** Compute the loss and its gradients, update every variable, and return the loss (caller disposes). */
   minimize(loss: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.variables);
+    this.applyGradients(this.variables.map((variable) => grads[variable.name]));
+    return value;
+  }
+
+  /** Update every variable from its gradient (same order as the variables); disposes the gradients. */
+  applyGradients(gradients: readonly tf.Tensor[]): void {
     this.iterations += 1;
     const firstCorrection = 1 - ADAM_BETA1 ** this.iterations;
     const secondRoot = Math.sqrt(1 - ADAM_BETA2 ** this.iterations);
@@ -102,15 +109,14 @@ class Adam {
     try {
       const slots = this.variables.map((variable, i) => ({
         variable,
-        gradient: grads[variable.name],
+        gradient: gradients[i],
         first: this.firstMoments[i],
         second: this.secondMoments[i],
       }));
       adamUpdate(slots, { beta1: ADAM_BETA1, beta2: ADAM_BETA2, stepSize, epsilon });
     } finally {
-      tf.dispose(grads);
+      tf.dispose([...gradients]);
     }
-    return value;
   }
 
   exportState(): OptimizerState {
@@ -171,6 +177,8 @@ export class Trainer {
   private readonly pixels: Uint8Array;
   /** The variables the optimizer updates, encoder's then decoder's, in a fixed order. */
   private readonly trainableVariables: tf.Variable[];
+  /** The engine's hand-written gradients for dense chains (null: tfjs autodiff for this kind). */
+  private readonly denseChain: DenseChainPlan | null;
   private readonly train: Int32Array;
   private readonly shuffleSeed: number;
   /** Per-step noise and sampled codes; the step number picks the draw. */
@@ -232,6 +240,7 @@ export class Trainer {
         (weight) => weight.read() as tf.Variable,
       );
       this.optimizer = keep(made, new Adam(this.trainableVariables, training.learningRate));
+      this.denseChain = planDenseChain(this.model, this.trainableVariables);
       // Scaled once here in JS rather than per batch on the device; the backend takes this buffer.
       const scaled = new Float32Array(data.images.length);
       for (let i = 0; i < scaled.length; i++) scaled[i] = data.images[i] / 255; // as scaledImages does
@@ -311,6 +320,14 @@ export class Trainer {
       tf.tidy(() => {
         // Gathered outside the loss function so the tape does not record it.
         const batch = this.trainingBatch(batchIndices);
+        if (this.denseChain?.ready()) {
+          // The same objective as `objective`, differentiated by the engine in one pass.
+          const input = this.model.corrupt ? this.model.corrupt(batch, seed) : batch;
+          const { terms, gradients } = this.denseChain.gradients(input, batch);
+          this.optimizer.applyGradients(gradients);
+          kept.terms = tf.keep(tf.tensor1d(this.termNames.map((name) => terms[name]), 'float32'));
+          return;
+        }
         this.optimizer.minimize(() => {
           const terms = this.objective(batch, seed);
           // Kept past the gradient function's scope; the stack is off the path to the loss,

@@ -206,6 +206,7 @@ const RELU6: i32 = 2;
 const SIGMOID: i32 = 3;
 const ELU: i32 = 4;
 const LEAKY_RELU: i32 = 5;
+const TANH: i32 = 6;
 
 /** C[i][j] += bias[j % biasLength] for every row: the dense layer's bias, broadcast down the rows. */
 export function addBias(c: usize, rows: i32, cols: i32, bias: usize, biasLength: i32): void {
@@ -244,8 +245,81 @@ export function activate(x: usize, count: i32, activation: i32, alpha: f32): voi
     else if (activation == SIGMOID) y = 1 / (1 + Mathf.exp(-v));
     else if (activation == ELU) y = v < 0 ? Mathf.exp(v) - 1 : v;
     else if (activation == LEAKY_RELU) y = v < 0 ? alpha * v : v;
+    else if (activation == TANH) y = Mathf.tanh(v);
     store<f32>(at, y);
   }
+}
+
+/**
+ * Backpropagate through an activation in place: g[i] *= f'(x[i]), written from the activation's
+ * output y[i] as tfjs's gradients are (relu: step(y); sigmoid: y (1 - y); tanh: 1 - y^2; elu:
+ * y + 1 below zero; leaky ReLU: alpha below zero).
+ */
+export function activationGrad(g: usize, y: usize, count: i32, activation: i32, alpha: f32): void {
+  if (activation == LINEAR) return;
+  for (let i = 0; i < count; i++) {
+    const at = <usize>i << 2;
+    const out = load<f32>(y + at);
+    const dy = load<f32>(g + at);
+    let dx: f32 = dy;
+    if (activation == RELU) dx = out > 0 ? dy : 0;
+    else if (activation == RELU6) dx = out > 0 && out < 6 ? dy : 0;
+    else if (activation == SIGMOID) dx = dy * (out * (1 - out));
+    else if (activation == ELU) dx = out < 0 ? dy * (out + 1) : dy;
+    else if (activation == LEAKY_RELU) dx = out < 0 ? dy * alpha : dy;
+    else if (activation == TANH) dx = dy * (1 - out * out);
+    store<f32>(g + at, dx);
+  }
+}
+
+/** out[j] = sum over rows of x[r][j]: a dense layer's bias gradient from its output gradient. */
+export function columnSums(x: usize, rows: i32, cols: i32, out: usize): void {
+  memory.fill(out, 0, <usize>cols << 2);
+  for (let r = 0; r < rows; r++) {
+    const row = x + (<usize>(r * cols) << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const at = <usize>j << 2;
+      v128.store(out + at, f32x4.add(v128.load(out + at), v128.load(row + at)));
+    }
+    for (; j < cols; j++) {
+      const at = <usize>j << 2;
+      store<f32>(out + at, load<f32>(out + at) + load<f32>(row + at));
+    }
+  }
+}
+
+/**
+ * Binary cross-entropy of predictions p against targets t, p clipped to [lo, hi] as the tensor
+ * loss does: returns the sum of -[t log p + (1 - t) log(1 - p)] over `count` values and writes
+ * d(scale * sum)/dp to g (zero where p was clipped, as clipByValue's gradient is).
+ */
+export function bceLossGrad(p: usize, t: usize, g: usize, count: i32, lo: f32, hi: f32, scale: f32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const at = <usize>i << 2;
+    const raw = load<f32>(p + at);
+    const target = load<f32>(t + at);
+    const inside = raw >= lo && raw <= hi;
+    const clipped: f32 = raw < lo ? lo : raw > hi ? hi : raw;
+    const rest: f32 = 1 - target;
+    const other: f32 = 1 - clipped;
+    sum -= <f64>(target * Mathf.log(clipped) + rest * Mathf.log(other));
+    store<f32>(g + at, inside ? scale * (rest / other - target / clipped) : 0);
+  }
+  return sum;
+}
+
+/** Squared error of p against t: returns the sum of (t - p)^2 and writes d(scale * sum)/dp to g. */
+export function mseLossGrad(p: usize, t: usize, g: usize, count: i32, scale: f32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const at = <usize>i << 2;
+    const difference: f32 = load<f32>(p + at) - load<f32>(t + at);
+    sum += <f64>(difference * difference);
+    store<f32>(g + at, scale * 2 * difference);
+  }
+  return sum;
 }
 
 /**
