@@ -319,7 +319,7 @@ export class Trainer {
     try {
       tf.tidy(() => {
         // Gathered outside the loss function so the tape does not record it.
-        const batch = this.trainingBatch(batchIndices);
+        const batch = this.imagesAt(batchIndices);
         if (this.denseChain?.ready()) {
           // The same objective as `objective`, differentiated by the engine in one pass.
           const input = this.model.corrupt ? this.model.corrupt(batch, seed) : batch;
@@ -401,7 +401,7 @@ export class Trainer {
     for (let start = 0, part = 0; start < chosen.length; start += batchSize, part++) {
       const slice = chosen.subarray(start, start + batchSize);
       const stacked = tf.tidy(() => {
-        const batch = tf.gather(this.images, tf.tensor1d(slice, 'int32'));
+        const batch = this.imagesAt(slice);
         const terms = this.model.lossTerms(batch, { seed: streamSeed(this.evaluationSeed, part), training: false });
         return this.stackTerms(terms);
       });
@@ -551,10 +551,20 @@ export class Trainer {
   }
 
   /**
+   * Images `start` to `start + count - 1`. On the CPU backends cut from the bytes in JS: tfjs wasm's
+   * Slice of 1,000 MNIST images took 15 ms, half the cost of encoding them.
+   */
+  private imagesInRange(start: number, count: number, shape: number[]): tf.Tensor {
+    const backend = tf.getBackend();
+    if (backend !== 'wasm' && backend !== 'cpu') return tf.slice(this.images, [start, 0, 0, 0], [count, ...shape]);
+    return this.imagesAt(Int32Array.from({ length: count }, (_, i) => start + i));
+  }
+
+  /**
    * The images at `indices` in [0, 1]. On the CPU backends cut from the bytes in JS (see
    * batchPixels.ts), the same values the dataset tensor holds; GPU backends gather on the device.
    */
-  private trainingBatch(indices: Int32Array): tf.Tensor4D {
+  private imagesAt(indices: Int32Array): tf.Tensor4D {
     const backend = tf.getBackend();
     if (backend !== 'wasm' && backend !== 'cpu') return tf.gather(this.images, tf.tensor1d(indices, 'int32'));
     const shape = this.config.spec.inputShape;
@@ -592,7 +602,7 @@ export class Trainer {
     const result = new Float32Array(indices.length * valuesPerImage);
     for (let start = 0, part = 0; start < indices.length; start += INFERENCE_BATCH, part++) {
       const slice = indices.subarray(start, start + INFERENCE_BATCH);
-      const output = tf.tidy(() => fn(tf.gather(this.images, tf.tensor1d(slice, 'int32')), part));
+      const output = tf.tidy(() => fn(this.imagesAt(slice), part));
       try {
         result.set(await output.data(), start * valuesPerImage);
       } finally {
@@ -609,7 +619,7 @@ export class Trainer {
     const [, height, width, channels] = this.images.shape;
     for (let start = 0; start < this.imageCount; start += batchSize) {
       const count = Math.min(batchSize, this.imageCount - start);
-      const output = tf.tidy(() => fn(tf.slice(this.images, [start, 0, 0, 0], [count, height, width, channels])));
+      const output = tf.tidy(() => fn(this.imagesInRange(start, count, [height, width, channels])));
       try {
         result.set(await output.data(), start * latentDim);
       } finally {

@@ -139,3 +139,26 @@ it('profiles one default training step', async () => {
   for (const [where, stack] of stacks) console.log(where, stack);
   trainer.dispose();
 });
+
+it('times the work the session does around the steps (view refresh, epoch end)', async () => {
+  expect(tf.getBackend()).toBe('wasm');
+  const settings = validateConfig({ ...DEFAULT_RAW_SETTINGS, epochs: '1000' }, [28, 28, 1]);
+  if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
+  const data = randomData(10_000);
+  const trainer = new Trainer(settings.config, data);
+  for (let i = 0; i < 5; i++) await trainer.trainStep();
+  const time = async (label: string, work: () => Promise<unknown> | unknown, repeats = 5) => {
+    await work();
+    const started = now();
+    for (let i = 0; i < repeats; i++) await work();
+    console.log(`${label.padEnd(40)} ${((now() - started) / repeats).toFixed(1)} ms CPU`);
+  };
+  const ten = Int32Array.from({ length: 10 }, (_, i) => i);
+  await time('encodeAll (10,000 images)', () => trainer.encodeAll());
+  await time('evaluateTerms (500 held out)', () => trainer.evaluateTerms(data.heldOut));
+  await time('reconstruct (10 images)', () => trainer.reconstruct(ten));
+  await time('decoderWeights', () => trainer.decoderWeights());
+  await time('exportState', () => trainer.exportState());
+  await time('one training step', () => trainer.trainStep(), 50);
+  trainer.dispose();
+});
