@@ -4,7 +4,9 @@
 // On a GPU backend whose device is lost, it rebuilds itself from the last weights it was given.
 import * as tf from '@tensorflow/tfjs';
 import { buildDecoder } from './build';
-import type { AutoencoderSpec } from './spec';
+import { usesConvBody, type AutoencoderSpec } from './spec';
+import { denseForward, type PlainDenseLayer } from '../engine/denseForward';
+import { kernelModuleIfLoaded, kernelsSupported, loadKernelModule } from '../engine/kernelModule';
 import { applyWeights } from './weights';
 import type { WeightSnapshot } from '../train/protocol';
 import { resetLostBackend, watchGpuLoss, type GpuLossWatch } from '../train/gpuLoss';
@@ -25,8 +27,13 @@ export class DecoderReplica {
   /** Times the decoder was rebuilt after its device was lost. */
   rebuilds = 0;
 
+  /** The dense decoder's layers on plain arrays, for the engine's forward pass; null for conv decoders. */
+  private denseLayers: PlainDenseLayer[] | null = null;
+
   constructor(spec: AutoencoderSpec, private readonly watchLoss: LossWatcher = watchCurrentGpu) {
     this.spec = spec;
+    // Dense decoders run on the engine once it has loaded (tfjs until then, and without SIMD).
+    if (!usesConvBody(spec) && kernelsSupported()) void loadKernelModule().catch(() => undefined);
     // The seed only fills the weights until the first snapshot arrives; any fixed value will do.
     this.decoder = buildDecoder(spec, 0);
     this.watch = watchLoss();
@@ -38,6 +45,7 @@ export class DecoderReplica {
     if (this.watch?.lost()) this.rebuild();
     applyWeights(this.decoder, snapshot);
     this.lastWeights = snapshot;
+    this.denseLayers = usesConvBody(this.spec) ? null : denseDecoderLayers(this.spec, snapshot);
   }
 
   /** One code of `latentDim` values -> one image, H*W*C pixels in [0, 1]. */
@@ -74,6 +82,8 @@ export class DecoderReplica {
   }
 
   private predict(codes: Float32Array, count: number): Float32Array {
+    const engine = kernelModuleIfLoaded();
+    if (engine && this.denseLayers) return denseForward(engine, this.denseLayers, codes, count);
     const { latentDim } = this.spec;
     return tf.tidy(() => {
       const input = tf.tensor2d(codes, [count, latentDim]);
@@ -118,4 +128,29 @@ export class DecoderReplica {
   private assertAlive(): void {
     if (this.disposed) throw new Error('DecoderReplica used after dispose().');
   }
+}
+
+/**
+ * The dense decoder's layers from a snapshot of its weights (kernel, bias per layer, as
+ * buildDenseDecoder makes them: the hidden widths reversed with the spec's activation, then the
+ * sigmoid pixel layer), or null if the snapshot has another layout.
+ */
+function denseDecoderLayers(spec: AutoencoderSpec, snapshot: WeightSnapshot): PlainDenseLayer[] | null {
+  const widths = [spec.latentDim, ...[...spec.hiddenSizes].reverse()];
+  const pixels = spec.inputShape[0] * spec.inputShape[1] * spec.inputShape[2];
+  const layers: PlainDenseLayer[] = [];
+  for (let i = 0; i < widths.length; i++) {
+    const inputs = widths[i];
+    const units = i + 1 < widths.length ? widths[i + 1] : pixels;
+    const [kernelShape, biasShape] = [snapshot.shapes[2 * i], snapshot.shapes[2 * i + 1]];
+    if (kernelShape?.join() !== `${inputs},${units}` || biasShape?.join() !== `${units}`) return null;
+    layers.push({
+      kernel: snapshot.values[2 * i],
+      bias: snapshot.values[2 * i + 1],
+      inputs,
+      units,
+      activation: i + 1 < widths.length ? spec.activation : 'sigmoid',
+    });
+  }
+  return snapshot.shapes.length === 2 * widths.length ? layers : null;
 }
