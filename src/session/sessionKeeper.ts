@@ -275,8 +275,19 @@ export class SessionKeeper {
     }
   }
 
+  /** Fingerprints already taken, by dataset and pixel option: autosaves every 3 s need the same one (20 ms each). */
+  private readonly fingerprints = new WeakMap<object, Map<boolean, string>>();
+
   private fingerprintOf(dataset: Pick<Dataset, 'images' | 'labels' | 'shape' | 'classNames'>, reference: Pick<DatasetReference, 'builtIn'>): string {
-    return datasetFingerprint(dataset, { pixels: reference.builtIn !== 'emoji' });
+    const pixels = reference.builtIn !== 'emoji';
+    const known = this.fingerprints.get(dataset) ?? new Map<boolean, string>();
+    this.fingerprints.set(dataset, known);
+    let fingerprint = known.get(pixels);
+    if (fingerprint === undefined) {
+      fingerprint = datasetFingerprint(dataset, { pixels });
+      known.set(pixels, fingerprint);
+    }
+    return fingerprint;
   }
 
   private async makeBuiltIn(id: BuiltInDatasetId): Promise<Dataset> {
