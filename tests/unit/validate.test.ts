@@ -58,7 +58,7 @@ describe('validateConfig', () => {
           latentDim: 2,
           loss: 'bce',
         },
-        training: { learningRate: 0.005, batchSize: 128, epochs: 40, seed: 1 },
+        training: { learningRate: 0.01, batchSize: 128, epochs: 100, seed: 1 },
       },
     });
   });
