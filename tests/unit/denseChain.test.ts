@@ -9,7 +9,7 @@ import type { AutoencoderSpec, ExperimentConfig, KindOptions, ReconstructionLoss
 import { planDenseChain } from '../../src/train/denseChainPlan';
 import { Trainer } from '../../src/train/trainer';
 import { patternData, PATTERN_SHAPE } from '../fixtures/patternData';
-import { randomValues, useWasmEngine } from '../fixtures/wasmEngine';
+import { randomValues, relativeError, useWasmEngine } from '../fixtures/wasmEngine';
 
 useWasmEngine();
 
@@ -29,17 +29,6 @@ const COVERED: { label: string; spec: AutoencoderSpec }[] = [
   { label: 'sparse, l1', spec: spec('sparse', 'bce', 'relu', { sparsityType: 'l1', sparsityWeight: 0.05 }) },
   { label: 'sparse, kl', spec: spec('sparse', 'bce', 'relu', { sparsityType: 'kl', sparsityWeight: 0.1, sparsityTarget: 0.2 }) },
 ];
-
-/** ||a - b|| / ||b||, or ||a|| when b is all zeros. */
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let difference = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    difference += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  return norm === 0 ? Math.sqrt(difference) : Math.sqrt(difference / norm);
-}
 
 const ROWS = 16;
 

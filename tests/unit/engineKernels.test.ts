@@ -6,7 +6,7 @@ import { buildAutoencoder } from '../../src/model/build';
 import type { AutoencoderSpec, ExperimentConfig, KindOptions } from '../../src/model/spec';
 import { Trainer } from '../../src/train/trainer';
 import { PATTERN_SHAPE, patternData } from '../fixtures/patternData';
-import { randomValues, useWasmEngine } from '../fixtures/wasmEngine';
+import { randomValues, relativeError, useWasmEngine } from '../fixtures/wasmEngine';
 
 useWasmEngine();
 
@@ -18,16 +18,6 @@ async function onBackend(backend: 'cpu' | 'wasm', compute: () => tf.Tensor | tf.
   const values = await Promise.all(list.map(async (tensor) => new Float32Array(await tensor.data())));
   tf.dispose(list);
   return values;
-}
-
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let difference = 0;
-  let size = 0;
-  for (let i = 0; i < want.length; i++) {
-    difference += (got[i] - want[i]) ** 2;
-    size += want[i] ** 2;
-  }
-  return Math.sqrt(difference) / Math.max(Math.sqrt(size), 1e-12);
 }
 
 async function expectSameOnBothBackends(compute: () => tf.Tensor | tf.Tensor[], tolerance = 1e-5): Promise<void> {
