@@ -505,7 +505,12 @@ export class TrainingSession {
       await yieldToEventLoop();
     }
     if (this.pendingMove && this.status !== 'training') await this.moveTo(this.pendingMove);
-    if (this.status === 'paused') await this.refreshViews();
+    if (this.status === 'paused') {
+      // The progress line is throttled: at a few ms a step it may be many steps behind. Send the
+      // step training stopped at now, before the slower map refresh.
+      this.emitProgress(performance.now(), true);
+      await this.refreshViews();
+    }
   }
 
   /**

@@ -45,7 +45,15 @@ test('Space trains and pauses, S steps, R asks before discarding a trained model
   await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled();
   await page.keyboard.press(' ');
   await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
-  const steps = await globalStep(page);
+  // The step the worker stopped at may reach the page just after its paused status: wait until it holds still.
+  let steps = -1;
+  await expect
+    .poll(async () => {
+      const before = steps;
+      steps = await globalStep(page);
+      return steps === before;
+    }, { intervals: [300], timeout: 15_000 })
+    .toBe(true);
 
   await page.keyboard.press('r');
   const confirm = page.getByRole('dialog', { name: 'Discard the trained model?' });
