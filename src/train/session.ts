@@ -547,7 +547,7 @@ export class TrainingSession {
       return false;
     }
     for (const terms of read) this.addBatchTerms(terms);
-    if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpoch(epochBefore);
+    if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpochOrRecover(epochBefore);
     return true;
   }
 
@@ -574,7 +574,7 @@ export class TrainingSession {
       return false;
     }
     this.addBatchTerms({ ...trainer.lastTerms(), total: loss });
-    if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpoch(epochBefore);
+    if (trainer.epoch !== epochBefore || trainer.finished) await this.endEpochOrRecover(epochBefore);
     return true;
   }
 
@@ -592,6 +592,20 @@ export class TrainingSession {
   private lastBatchTerms: Record<string, number> = {};
   /** The epoch's batch loss terms summed by name, for their epoch means. */
   private epochTermSums: Record<string, number> = {};
+
+  /**
+   * The epoch's figures; a GPU lost while they are read (the held-out evaluation, the kept state)
+   * is recovered from like one lost mid-step, rather than stopping the loop without a word.
+   */
+  private async endEpochOrRecover(epoch: number): Promise<void> {
+    try {
+      await this.endEpoch(epoch);
+    } catch (error) {
+      if (this.isStaleLoss(error)) return;
+      if (!this.isGpuLoss(error)) throw error;
+      await this.recoverFromGpuLoss(error);
+    }
+  }
 
   private async endEpoch(epoch: number): Promise<void> {
     if (!this.trainer || !this.data) return;
