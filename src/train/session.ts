@@ -878,8 +878,9 @@ export class TrainingSession {
   }
 
   private disposeTrainer(): void {
-    this.trainer?.dispose();
-    this.trainer = null;
+    const trainer = this.trainer;
+    this.trainer = null; // gone even if freeing it throws (its tensors on a lost device)
+    trainer?.dispose();
   }
 }
 

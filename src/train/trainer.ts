@@ -531,14 +531,26 @@ export class Trainer {
   }
 
   /** Frees every tensor this trainer made. Safe to call twice. */
+  /**
+   * Frees every tensor the trainer holds. On a lost device one part can throw; the others are freed
+   * all the same (else a lost trainer's weights and moments stay behind), then the first failure is
+   * rethrown for the caller to report.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    tf.dispose(this.pendingTerms);
+    const pending = this.pendingTerms;
     this.pendingTerms = [];
-    this.images.dispose();
-    this.optimizer.dispose();
-    this.model.dispose();
+    const parts = [() => tf.dispose(pending), () => this.images.dispose(), () => this.optimizer.dispose(), () => this.model.dispose()];
+    const failures: unknown[] = [];
+    for (const free of parts) {
+      try {
+        free();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   }
 
   /**

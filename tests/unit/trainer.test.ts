@@ -92,6 +92,22 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  it('frees its weights and Adam moments even when one tensor fails to free (a lost device), then reports the failure', async () => {
+    const baseline = tf.memory().numTensors;
+    const trainer = new Trainer(config(), DATA);
+    await runSteps(trainer, 2);
+    const images = (trainer as unknown as { images: tf.Tensor }).images;
+    const freeImages = images.dispose.bind(images);
+    images.dispose = () => {
+      throw new Error('context lost');
+    };
+    expect(() => trainer.dispose()).toThrow('context lost');
+    // Only the tensor that failed is left.
+    expect(tf.memory().numTensors).toBe(baseline + 1);
+    freeImages();
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
   it('keeps tf.memory().numTensors constant across epochs and returns to the baseline after dispose', async () => {
     const baseline = tf.memory().numTensors;
     const trainer = new Trainer(config({ epochs: 3 }), DATA);
