@@ -136,6 +136,15 @@ export function setEngineKernelsEnabled(enabled: boolean): void {
   engineKernelsWanted = enabled;
 }
 
+/**
+ * The threaded wasm build starts a pool of 8 helper workers in every worker that loads it, yet
+ * XNNPACK runs on half the logical cores, so below 4 cores it computes on one thread anyway: the
+ * pool only costs start-up time, memory, and loads cut short when a measuring worker is closed.
+ */
+function threadsWorthStarting(): boolean {
+  return (globalThis.navigator?.hardwareConcurrency ?? 1) >= 4;
+}
+
 /** Load the optional backend packages only when asked for: they are large. */
 async function register(name: BackendName): Promise<void> {
   if (registered.has(name)) return;
@@ -144,6 +153,7 @@ async function register(name: BackendName): Promise<void> {
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasmThreadCount = wasm.getThreadsCount;
+    if (!threadsWorthStarting()) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const [plain, simd, threaded] = await Promise.all([
       import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'),
       import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),

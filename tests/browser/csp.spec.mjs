@@ -1,7 +1,7 @@
 // The Content-Security-Policy (scripts/contentSecurityPolicy.mjs): the built page carries it in a
 // <meta> and the preview server as a header, it allows no inline script and no JavaScript eval,
 // and everything the app does runs under it without one violation: training on every backend this
-// browser has (wasm with its threads, WebGL, CPU, WebGPU where exposed), UMAP, the Applications
+// browser has (wasm, with its threads on 4 or more cores, WebGL, CPU, WebGPU where exposed), UMAP, the Applications
 // panel's tabs, a map export and the service worker.
 import { test, expect } from './fixtures.mjs';
 import { BACKEND_LINE, globalStep } from './appHelpers.mjs';
@@ -110,7 +110,8 @@ test('the built app carries a strict Content-Security-Policy and runs under it w
   }
   console.log(`csp: trained on ${trainedOn.join(', ')} of ${backends.join(', ')}`);
   expect(trainedOn).toEqual(expect.arrayContaining(['wasm', 'cpu', ...(offered.includes('webgl') ? ['webgl'] : [])]));
-  // Cross-origin isolated, so wasm started its threads (blob: workers and their importScripts).
+  // Cross-origin isolated, so wasm may start its threads (blob: workers and their importScripts;
+  // on 4 or more cores, see threadsWorthStarting in src/lib/backends.ts).
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 
   expect(await page.evaluate(() => globalThis.cspViolations)).toEqual([]);
