@@ -3,13 +3,14 @@
 // both the page and the training worker. The API is documented in analysisProtocol.ts.
 import * as tf from '@tensorflow/tfjs';
 import { activateBackend, errorText } from '../lib/backends';
+import { readTidy } from '../lib/readTensor';
 import { buildAutoencoder, type Autoencoder } from '../model/build';
 import { corruptImages } from '../model/corruption';
 import { applyWeights } from '../model/weights';
 import type { ImageShape } from '../data/dataset';
-import { heldOutKnnAccuracy } from '../latent/knn';
-import { fitPixelPca, projectPixels } from './pixelPca';
-import { leadingComponents, reconstructFromScores } from './pcaBaseline';
+import { projectPixels } from './pixelPca';
+import { reconstructFromScores } from './pcaBaseline';
+import { PixelBaselineCache, clip01 } from './pixelBaseline';
 import { evenSubset, mean, meanPsnr, perImageLoss } from './imageMetrics';
 import { codeBytes, codeRanges, quantiseCodes } from './codeQuantise';
 import { jpegScanBytes, searchQuality } from './jpegSearch';
@@ -48,6 +49,8 @@ interface LoadedModel {
 }
 
 let data: Data | null = null;
+/** Versus PCA's model-independent half, kept while the dataset and the request stay the same. */
+const baselines = new PixelBaselineCache();
 const models = new Map<ModelSlot, LoadedModel>();
 const ready: Promise<void> = (async () => {
   try {
@@ -76,6 +79,7 @@ async function handle(command: AnalysisCommand): Promise<void> {
     case 'load-data': {
       const [h, w, c] = command.shape;
       data = { images: command.images, labels: command.labels, shape: command.shape, train: command.train, heldOut: command.heldOut, pixelsPerImage: h * w * c };
+      baselines.clear();
       for (const loaded of models.values()) loaded.model.dispose();
       models.clear();
       return;
@@ -129,9 +133,9 @@ function mapChunks(pixels: Float32Array, count: number, width: number, fn: (batc
   const out = new Float32Array(count * width);
   for (let start = 0, part = 0; start < count; start += CHUNK, part++) {
     const size = Math.min(CHUNK, count - start);
-    const values = tf.tidy(() => {
+    const values = readTidy(() => {
       const batch = tf.tensor4d(pixels.subarray(start * pixelsPerImage, (start + size) * pixelsPerImage), [size, shape[0], shape[1], shape[2]]);
-      return fn(batch, part).dataSync();
+      return fn(batch, part);
     });
     out.set(values, start * width);
   }
@@ -151,18 +155,13 @@ function decode(loaded: LoadedModel, codes: Float32Array, count: number): Float3
   const out = new Float32Array(count * pixelsPerImage);
   for (let start = 0; start < count; start += CHUNK) {
     const size = Math.min(CHUNK, count - start);
-    const values = tf.tidy(() => {
+    const values = readTidy(() => {
       const input = tf.tensor2d(codes.subarray(start * loaded.latentDim, (start + size) * loaded.latentDim), [size, loaded.latentDim]);
-      return (loaded.model.decoder.predict(input, { batchSize: size }) as tf.Tensor).dataSync();
+      return loaded.model.decoder.predict(input, { batchSize: size }) as tf.Tensor;
     });
     out.set(values, start * pixelsPerImage);
   }
   return out;
-}
-
-function clip01(pixels: Float32Array): Float32Array {
-  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.min(1, Math.max(0, pixels[i]));
-  return pixels;
 }
 
 async function runJob(job: AnalysisJob): Promise<AnalysisResult> {
@@ -190,27 +189,14 @@ async function runJob(job: AnalysisJob): Promise<AnalysisResult> {
 
 function versusPca(job: Extract<AnalysisJob, { kind: 'versus-pca' }>): VersusPcaResult {
   const loaded = needModel(job.slot);
-  const { images, labels, train, heldOut, pixelsPerImage } = needData();
-  const evalRows = evenSubset(heldOut, job.evalLimit);
+  const loadedData = needData();
+  const { images, pixelsPerImage } = loadedData;
+  const baseline = baselines.get(loadedData, { components: job.components, evalLimit: job.evalLimit, seed: job.seed, trainIndices: job.trainIndices });
+  const { evalRows, latentPca } = baseline;
   const clean = pixelsOf(evalRows);
-  const components = Math.max(2, job.components);
-  // Fitted on what the model trains on: sorted, so the evenly spaced fitting sample spans the set.
-  const fitRows = job.trainIndices && job.trainIndices.length > 0 ? job.trainIndices.slice().sort() : train;
-  const pca = fitPixelPca(images, fitRows, pixelsPerImage, Math.min(components, pixelsPerImage), { seed: job.seed });
-  const latentPca = leadingComponents(pca, job.components);
-  const pcaRebuilt = clip01(reconstructFromScores(latentPca, projectPixels(latentPca, images, evalRows), evalRows.length));
   const modelRebuilt = reconstruct(loaded, clean, evalRows.length);
-  const pcaError = mean(perImageLoss(loaded.loss, clean, pcaRebuilt, evalRows.length, pixelsPerImage));
+  const pcaError = mean(perImageLoss(loaded.loss, clean, baseline.pcaRebuilt, evalRows.length, pixelsPerImage));
   const modelError = mean(perImageLoss(loaded.loss, clean, modelRebuilt, evalRows.length, pixelsPerImage));
-
-  const mapPca = leadingComponents(pca, 2);
-  const all = Int32Array.from({ length: labels.length }, (_, i) => i);
-  const pcaMap = projectPixels(mapPca, images, all);
-  const pcaKnnAccuracy = heldOutKnnAccuracy(pcaMap, labels, train, heldOut, 5);
-  const total = totalVariance(images, fitRows, pixelsPerImage, pca.mean, pca.fittedRows);
-  let kept = 0;
-  for (let c = 0; c < latentPca.count; c++) kept += latentPca.variances[c];
-  const share = (c: number) => (total > 0 ? `${Math.round((100 * pca.variances[c]) / total)}%` : '?');
 
   const show = pixelsOf(job.showIndices);
   return {
@@ -221,25 +207,13 @@ function versusPca(job: Extract<AnalysisJob, { kind: 'versus-pca' }>): VersusPca
     evaluated: evalRows.length,
     pcaPixels: clip01(reconstructFromScores(latentPca, projectPixels(latentPca, images, job.showIndices), job.showIndices.length)),
     modelPixels: reconstruct(loaded, show, job.showIndices.length),
-    pcaMap,
-    pcaAxisNames: [`Pixel PC 1 (${share(0)} of variance)`, `Pixel PC 2 (${share(1)} of variance)`],
-    pcaKnnAccuracy,
-    explainedVariance: total > 0 ? Math.min(1, kept / total) : 0,
-    fittedImages: pca.fittedRows,
+    // A copy: the result's buffers are transferred to the page, the kept baseline stays here.
+    pcaMap: baseline.pcaMap.slice(),
+    pcaAxisNames: baseline.axisNames,
+    pcaKnnAccuracy: baseline.pcaKnnAccuracy,
+    explainedVariance: baseline.explainedVariance,
+    fittedImages: baseline.fittedImages,
   };
-}
-
-/** Total pixel variance of the (evenly spaced) images the PCA was fitted on. */
-function totalVariance(images: Uint8Array, train: Int32Array, d: number, pixelMean: Float64Array, fitted: number): number {
-  const rows = evenSubset(train, fitted);
-  let sum = 0;
-  for (const row of rows) {
-    for (let p = 0; p < d; p++) {
-      const centred = images[row * d + p] / 255 - pixelMean[p];
-      sum += centred * centred;
-    }
-  }
-  return rows.length > 0 ? sum / rows.length : 0;
 }
 
 function denoise(job: Extract<AnalysisJob, { kind: 'denoise' }>): DenoiseResult {

@@ -10,6 +10,7 @@ import { kernelModuleIfLoaded, kernelsSupported, loadKernelModule } from '../eng
 import { applyWeights } from './weights';
 import type { WeightSnapshot } from '../train/protocol';
 import { resetLostBackend, watchGpuLoss, type GpuLossWatch } from '../train/gpuLoss';
+import { readTidy } from '../lib/readTensor';
 import { isGpuBackend, looksLikeGpuLoss } from '../train/gpuRecovery';
 
 /** Watches the device under the current backend; tests pass their own. */
@@ -85,12 +86,10 @@ export class DecoderReplica {
     const engine = kernelModuleIfLoaded();
     if (engine && this.denseLayers) return denseForward(engine, this.denseLayers, codes, count);
     const { latentDim } = this.spec;
-    return tf.tidy(() => {
+    return readTidy(() => {
       const input = tf.tensor2d(codes, [count, latentDim]);
       // batchSize = count: predict would otherwise split the codes into batches of 32.
-      const images = this.decoder.predict(input, { batchSize: count }) as tf.Tensor;
-      // The tensor is freed when tidy ends, so no backend keeps this array: it is ours alone.
-      return images.dataSync() as Float32Array;
+      return this.decoder.predict(input, { batchSize: count }) as tf.Tensor;
     });
   }
 
