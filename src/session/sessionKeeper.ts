@@ -15,12 +15,12 @@ import {
   readSessionZip,
   SessionFileError,
   shapeText,
-  writeSessionZip,
   type BuiltInDatasetId,
   type DatasetReference,
   type SessionContents,
 } from './sessionFile';
 import { pruneSessions, type SessionStore, type SessionSummary } from './sessionStore';
+import { SessionZipper, writeOnThisThread, type SessionWriter } from './sessionZipper';
 
 /** Time between autosaves while training. */
 export const AUTOSAVE_INTERVAL_MS = 3000;
@@ -62,6 +62,7 @@ export class SessionKeeper {
     private readonly store: SessionStore,
     private readonly baseUri: string,
     intervalMs = AUTOSAVE_INTERVAL_MS,
+    private readonly writer: SessionWriter = typeof Worker === 'undefined' ? writeOnThisThread : new SessionZipper(),
   ) {
     this.scheduler = new AutosaveScheduler(() => this.autosave(), intervalMs, (error) => {
       this.controller.notify('warning', `The session could not be autosaved: ${messageOf(error)}`);
@@ -106,7 +107,8 @@ export class SessionKeeper {
       const contents = await this.capture();
       const stamp = contents.savedAt.replace(/[:.]/g, '-').slice(0, 19);
       const kind = kindLabel(contents.rawSettings).toLowerCase();
-      return { bytes: writeSessionZip(contents), fileName: `latent-explorer-${slug(contents.dataset.name)}-${kind}-${stamp}.zip` };
+      const bytes = await this.writer.write(contents, 6);
+      return { bytes, fileName: `latent-explorer-${slug(contents.dataset.name)}-${kind}-${stamp}.zip` };
     } catch (error) {
       this.controller.notify('error', `The session could not be saved: ${messageOf(error)}`);
       return null;
@@ -171,6 +173,7 @@ export class SessionKeeper {
   dispose(): void {
     this.scheduler.stop();
     this.unsubscribe();
+    this.writer.dispose();
     this.controller.datasetChosenHook = null;
   }
 
@@ -386,13 +389,15 @@ export class SessionKeeper {
     // The model may have been replaced while its state was read: save it under the new model's id.
     if (this.controller.store.getState().applied !== state.applied) return;
     this.currentId ??= `session-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const file = writeSessionZip(contents, { level: 0 });
+    const globalStep = contents.training.globalStep;
+    // The writer moves the training arrays to its worker: they are not read after this.
+    const file = await this.writer.write(contents, 0);
     const summary: SessionSummary = {
       id: this.currentId,
       datasetName: contents.dataset.name,
       kindLabel: kindLabel(contents.rawSettings),
       savedAt: contents.savedAt,
-      globalStep: contents.training.globalStep,
+      globalStep,
       settingsHash: settingsToHash(contents.rawSettings, DEFAULT_RAW_SETTINGS),
       needsFiles: contents.dataset.source === 'files' && !contents.dataset.stored,
       bytes: file.length,
