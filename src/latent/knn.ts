@@ -39,37 +39,79 @@ export function heldOutKnnAccuracy(
   heldOut: Int32Array,
   k = 5,
 ): number {
-  if (heldOut.length === 0) return Number.NaN;
-  const grid = buildGrid(points, labels, train);
-  const neighbours = Math.min(Math.max(1, Math.floor(k)), grid.xs.length);
-  if (neighbours === 0) return 0;
+  const scorer = new HeldOutKnnScorer(points, labels, train, heldOut, k);
+  scorer.advance(heldOut.length);
+  return scorer.accuracy;
+}
 
+/**
+ * heldOutKnnAccuracy in parts: the training grid is built at once (a few milliseconds), the
+ * held-out images are scored `advance` by `advance`, so the page can score a new map between frames.
+ * `points` must not change while it is scored.
+ */
+export class HeldOutKnnScorer {
+  private readonly grid: TrainingGrid | null;
+  private readonly neighbours: number;
+  private next = 0;
+  private correct = 0;
   // Scratch reused across queries: the current best neighbours, sorted nearest first.
-  const bestDistance = new Float64Array(neighbours);
-  const bestKey = new Int32Array(neighbours);
-  const bestLabel = new Int32Array(neighbours);
-  const votes = new Int32Array(256);
+  private readonly bestDistance: Float64Array;
+  private readonly bestKey: Int32Array;
+  private readonly bestLabel: Int32Array;
+  private readonly votes = new Int32Array(256);
 
-  let correct = 0;
-  for (let h = 0; h < heldOut.length; h++) {
-    const image = heldOut[h];
-    const qx = points[2 * image];
-    const qy = points[2 * image + 1];
-    if (!Number.isFinite(qx) || !Number.isFinite(qy)) continue;
-    findNearest(grid, qx, qy, bestDistance, bestKey, bestLabel);
-
-    const label = labels[image];
-    for (let m = 0; m < neighbours; m++) votes[bestLabel[m]]++;
-    const own = votes[label];
-    let wins = own > 0;
-    for (let m = 0; m < neighbours; m++) {
-      const other = bestLabel[m];
-      if (other !== label && votes[other] >= own) wins = false;
-    }
-    if (wins) correct++;
-    for (let m = 0; m < neighbours; m++) votes[bestLabel[m]] = 0;
+  constructor(
+    private readonly points: Float32Array,
+    private readonly labels: Uint8Array,
+    train: Int32Array,
+    private readonly heldOut: Int32Array,
+    k = 5,
+  ) {
+    this.grid = heldOut.length > 0 ? buildGrid(points, labels, train) : null;
+    this.neighbours = this.grid ? Math.min(Math.max(1, Math.floor(k)), this.grid.xs.length) : 0;
+    this.bestDistance = new Float64Array(this.neighbours);
+    this.bestKey = new Int32Array(this.neighbours);
+    this.bestLabel = new Int32Array(this.neighbours);
+    // No usable training point: nothing can vote, every image counts as wrong.
+    if (this.neighbours === 0) this.next = heldOut.length;
   }
-  return correct / heldOut.length;
+
+  /** Score up to `count` more held-out images; true once every one is scored. */
+  advance(count: number): boolean {
+    const { grid, points, labels, heldOut, neighbours, bestDistance, bestKey, bestLabel, votes } = this;
+    const end = Math.min(heldOut.length, this.next + Math.max(0, Math.floor(count)));
+    if (grid) {
+      for (let h = this.next; h < end; h++) {
+        const image = heldOut[h];
+        const qx = points[2 * image];
+        const qy = points[2 * image + 1];
+        if (!Number.isFinite(qx) || !Number.isFinite(qy)) continue;
+        findNearest(grid, qx, qy, bestDistance, bestKey, bestLabel);
+
+        const label = labels[image];
+        for (let m = 0; m < neighbours; m++) votes[bestLabel[m]]++;
+        const own = votes[label];
+        let wins = own > 0;
+        for (let m = 0; m < neighbours; m++) {
+          const other = bestLabel[m];
+          if (other !== label && votes[other] >= own) wins = false;
+        }
+        if (wins) this.correct++;
+        for (let m = 0; m < neighbours; m++) votes[bestLabel[m]] = 0;
+      }
+    }
+    this.next = Math.max(this.next, end);
+    return this.done;
+  }
+
+  get done(): boolean {
+    return this.next >= this.heldOut.length;
+  }
+
+  /** The share so far is meaningless: read this once `done` (NaN with nothing held out). */
+  get accuracy(): number {
+    return this.heldOut.length === 0 ? Number.NaN : this.correct / this.heldOut.length;
+  }
 }
 
 function buildGrid(points: Float32Array, labels: Uint8Array, train: Int32Array): TrainingGrid {

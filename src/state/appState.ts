@@ -147,6 +147,8 @@ export type Action =
   | { type: 'progress'; figures: ProgressFigures }
   | { type: 'epoch-end'; point: LossPoint }
   | { type: 'latents'; snapshot: LatentSnapshot; map: MapSnapshot; knnAccuracy: number | null }
+  /** The held-out kNN score of `map`, scored after it was shown; dropped if another map replaced it. */
+  | { type: 'knn-scored'; map: MapSnapshot; knnAccuracy: number | null }
   | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; noisy?: Float32Array }
   | { type: 'code-activations'; values: Float32Array; latentDim: number }
   | { type: 'probe-moved'; probe: ProbeState }
@@ -245,6 +247,8 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'latents':
       return { ...state, latents: action.snapshot, map: action.map, knnAccuracy: action.knnAccuracy };
+    case 'knn-scored':
+      return state.map === action.map ? { ...state, knnAccuracy: action.knnAccuracy } : state;
     case 'reconstructions':
       return { ...state, reconstructions: { indices: action.indices, pixels: action.pixels, noisy: action.noisy } };
     case 'code-activations':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldOutKnnAccuracy } from '../../src/latent/knn';
+import { HeldOutKnnScorer, heldOutKnnAccuracy } from '../../src/latent/knn';
 import { createRng, type Rng } from '../../src/lib/rng';
 
 /** The definition, written the slow obvious way: sort every training point by (distance, index). */
@@ -163,5 +163,18 @@ describe('heldOutKnnAccuracy', () => {
     }
     times.sort((a, b) => a - b);
     expect(times[2]).toBeLessThan(50);
+  });
+
+  it('scores in parts exactly as at once', () => {
+    const scene = blobs(createRng(5), 3000, 10, 6, 700);
+    const whole = heldOutKnnAccuracy(scene.points, scene.labels, scene.train, scene.heldOut);
+    const scorer = new HeldOutKnnScorer(scene.points, scene.labels, scene.train, scene.heldOut);
+    let parts = 0;
+    while (!scorer.advance(64)) parts++;
+    expect(parts).toBe(Math.ceil(700 / 64) - 1);
+    expect(scorer.done).toBe(true);
+    expect(scorer.accuracy).toBe(whole);
+    expect(scorer.advance(64)).toBe(true);
+    expect(scorer.accuracy).toBe(whole);
   });
 });
