@@ -249,6 +249,42 @@ describe('PointIndex', () => {
     expect(small.nearest(mapPoint(0, 0), 0.5)).toBe(0);
     expect(small.nearest(mapPoint(50, 50), 1)).toBe(-1);
   });
+
+  it('handles points on a line or on one spot, and picks the lowest index of equally near points', () => {
+    const line = new PointIndex(new Float32Array([0, 1, 2, 1, 4, 1, 6, 1]), 4);
+    expect(line.nearest(mapPoint(4.2, -3), Infinity)).toBe(2);
+    expect(line.nearest(mapPoint(3, 1), Infinity)).toBe(1);
+    const spot = new PointIndex(new Float32Array([3, 3, 3, 3, 3, 3]), 3);
+    expect(spot.nearest(mapPoint(0, 0), Infinity)).toBe(0);
+    expect(spot.nearest(mapPoint(0, 0), 1)).toBe(-1);
+    expect(new PointIndex(new Float32Array(0), 0).nearest(mapPoint(0, 0), Infinity)).toBe(-1);
+  });
+
+  it('matches brute force for queries far outside the points and for clustered points', () => {
+    const rng = createRng(12);
+    const clustered = new Float32Array(2 * 500);
+    for (let i = 0; i < 500; i++) {
+      const far = i % 50 === 0;
+      clustered[2 * i] = far ? 40 + rng.next() : rng.next() * 0.01;
+      clustered[2 * i + 1] = far ? -30 : rng.next() * 0.01;
+    }
+    const index = new PointIndex(clustered, 500);
+    for (let q = 0; q < 200; q++) {
+      const x = (rng.next() * 2 - 1) * 100;
+      const y = (rng.next() * 2 - 1) * 100;
+      let best = -1;
+      let bestDistance = Infinity;
+      for (let i = 0; i < 500; i++) {
+        const d = Math.hypot(clustered[2 * i] - x, clustered[2 * i + 1] - y);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = i;
+        }
+      }
+      expect(index.nearest(mapPoint(x, y), Infinity)).toBe(best);
+      expect(index.nearest(mapPoint(x, y), 20)).toBe(bestDistance < 20 ? best : -1);
+    }
+  });
 });
 
 describe('colors', () => {
