@@ -190,7 +190,7 @@ export function DataPanel() {
             {progress.total > 1 ? <span>{progress.done.toLocaleString('en-US')} / {progress.total.toLocaleString('en-US')}</span> : null}
           </div>
           <div className="progress-track" role="progressbar" aria-label="Loading data" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-            <div className="progress-fill" style={{ width: `${percent}%` }} />
+            <div className="progress-fill" style={{ transform: `scaleX(${(percent / 100).toFixed(4)})` }} />
           </div>
         </div>
       ) : null}

@@ -64,7 +64,7 @@ export function ProgressBar() {
         aria-valuemax={100}
         aria-valuenow={Math.round(fraction * 100)}
       >
-        <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+        <div className="progress-fill" style={{ transform: `scaleX(${fraction.toFixed(4)})` }} />
       </div>
       <div className="progress-figures">
         <span>{progress && progress.imagesPerSecond > 0 ? `${formatCount(progress.imagesPerSecond)} images/s` : '—'}</span>
