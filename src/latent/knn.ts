@@ -45,39 +45,50 @@ export function heldOutKnnAccuracy(
 }
 
 /**
- * heldOutKnnAccuracy in parts: the training grid is built at once (a few milliseconds), the
+ * heldOutKnnAccuracy in parts: the training grid is built first (a few milliseconds), then the
  * held-out images are scored `advance` by `advance`, so the page can score a new map between frames.
  * `points` must not change while it is scored.
  */
 export class HeldOutKnnScorer {
-  private readonly grid: TrainingGrid | null;
-  private readonly neighbours: number;
+  private grid: TrainingGrid | null = null;
+  private neighbours = 0;
   private next = 0;
   private correct = 0;
   // Scratch reused across queries: the current best neighbours, sorted nearest first.
-  private readonly bestDistance: Float64Array;
-  private readonly bestKey: Int32Array;
-  private readonly bestLabel: Int32Array;
+  private bestDistance = new Float64Array(0);
+  private bestKey = new Int32Array(0);
+  private bestLabel = new Int32Array(0);
   private readonly votes = new Int32Array(256);
 
   constructor(
     private readonly points: Float32Array,
     private readonly labels: Uint8Array,
-    train: Int32Array,
+    private readonly train: Int32Array,
     private readonly heldOut: Int32Array,
-    k = 5,
-  ) {
-    this.grid = heldOut.length > 0 ? buildGrid(points, labels, train) : null;
-    this.neighbours = this.grid ? Math.min(Math.max(1, Math.floor(k)), this.grid.xs.length) : 0;
+    private readonly k = 5,
+  ) {}
+
+  /** The training grid, built by the first `advance` (a slice of its own when scoring in parts). */
+  private buildOnce(): void {
+    if (this.grid || this.heldOut.length === 0) return;
+    const grid = buildGrid(this.points, this.labels, this.train);
+    this.grid = grid;
+    this.neighbours = Math.min(Math.max(1, Math.floor(this.k)), grid.xs.length);
     this.bestDistance = new Float64Array(this.neighbours);
     this.bestKey = new Int32Array(this.neighbours);
     this.bestLabel = new Int32Array(this.neighbours);
     // No usable training point: nothing can vote, every image counts as wrong.
-    if (this.neighbours === 0) this.next = heldOut.length;
+    if (this.neighbours === 0) this.next = this.heldOut.length;
+  }
+
+  /** Build the training grid now, if not built yet; `advance` then only scores. */
+  prepare(): void {
+    this.buildOnce();
   }
 
   /** Score up to `count` more held-out images; true once every one is scored. */
   advance(count: number): boolean {
+    this.buildOnce();
     const { grid, points, labels, heldOut, neighbours, bestDistance, bestKey, bestLabel, votes } = this;
     const end = Math.min(heldOut.length, this.next + Math.max(0, Math.floor(count)));
     if (grid) {

@@ -68,8 +68,13 @@ export class SessionKeeper {
       this.controller.notify('warning', `The session could not be autosaved: ${messageOf(error)}`);
     });
     let status = controller.store.getState().status;
+    let dataset = controller.store.getState().dataset;
     this.unsubscribe = controller.store.subscribe(() => {
       const state = controller.store.getState();
+      if (state.dataset !== dataset) {
+        dataset = state.dataset;
+        setTimeout(() => this.warmFingerprint(), 0);
+      }
       if (state.applied !== this.idFor) {
         this.idFor = state.applied;
         this.currentId = null;
@@ -338,15 +343,28 @@ export class SessionKeeper {
     return true;
   }
 
+  /** The built-in set the current data is: only when the picker says so and the images are named as that set names them. */
+  private builtInSourceOf(state: AppState): BuiltInDatasetId | undefined {
+    const source = state.classroom.dataSource;
+    return state.dataset && source !== 'files' && this.builtInIdOf(state.dataset.name) === source ? source : undefined;
+  }
+
+  /**
+   * Take the current data's fingerprint ahead of the first autosave, in a task of its own: the
+   * first save comes a few seconds into training, when the page's thread is busiest.
+   */
+  private warmFingerprint(): void {
+    const state = this.controller.store.getState();
+    if (state.dataset) this.fingerprintOf(state.dataset, { builtIn: this.builtInSourceOf(state) });
+  }
+
   /** Everything a session file holds, from the app's state and the worker's training state. */
   private async capture(): Promise<SessionContents> {
     const state = this.controller.store.getState();
     const dataset = state.dataset;
     if (!dataset || !state.applied) throw new Error('there is no model yet.');
     const { state: training, layouts } = await this.controller.exportTraining();
-    // Built-in only when the picker says so and the images are named as that set names them.
-    const source = state.classroom.dataSource;
-    const builtIn = source !== 'files' && this.builtInIdOf(dataset.name) === source ? source : undefined;
+    const builtIn = this.builtInSourceOf(state);
     const storeData = !builtIn && this.view.storeOwnData;
     const probe = state.probe;
     const code = this.controller.probeCode();

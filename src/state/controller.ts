@@ -308,12 +308,16 @@ export class AppController {
   private async scoreMap(map: MapSnapshot, dataset: DatasetInfo): Promise<void> {
     const run = ++this.knnRun;
     const scorer = new HeldOutKnnScorer(map.points, dataset.labels, dataset.split.train, dataset.split.heldOut, 5);
+    // The grid is built in a task of its own, apart from the one that shows the map.
+    await yieldToEventLoop();
+    if (run !== this.knnRun || this.state.map !== map) return;
+    scorer.prepare();
     for (;;) {
+      await yieldToEventLoop();
+      if (run !== this.knnRun || this.state.map !== map) return;
       const sliceEnd = performance.now() + KNN_SLICE_MS;
       while (!scorer.advance(KNN_QUERIES_PER_CHECK) && performance.now() < sliceEnd);
       if (scorer.done) break;
-      await yieldToEventLoop();
-      if (run !== this.knnRun || this.state.map !== map) return;
     }
     if (run === this.knnRun) this.store.dispatch({ type: 'knn-scored', map, knnAccuracy: scorer.accuracy });
   }

@@ -241,12 +241,19 @@ export function LatentMap() {
       probeHandle.style.opacity = inside ? '1' : '0.25';
       // On the pixels' PCA map the probe's latent-map position means nothing: hidden (and out of the tab order).
       probeHandle.style.visibility = store.getState().pixelPcaMap ? 'hidden' : '';
-      if (probe !== describedProbe) {
-        describedProbe = probe;
-        probeHandle.setAttribute('aria-valuetext', describeProbe(store.getState(), controller.nearestPoint(probe.x, probe.y)));
+      if (probe !== describedProbe && describeTimer === 0) {
+        // Described in a task of its own: finding the nearest image may build the map's point index,
+        // which would lengthen this frame on every map refresh.
+        describeTimer = window.setTimeout(() => {
+          describeTimer = 0;
+          const latest = store.getState().probe;
+          describedProbe = latest;
+          probeHandle.setAttribute('aria-valuetext', describeProbe(store.getState(), controller.nearestPoint(latest.x, latest.y)));
+        }, 0);
       }
     };
     let describedProbe: AppState['probe'] | null = null;
+    let describeTimer = 0;
 
     // Tell the store which part of the map is on screen (for the manifold grid), at most 5 times a second.
     let reportedRegion = '';
@@ -444,6 +451,7 @@ export function LatentMap() {
 
     return () => {
       cancelAnimationFrame(frame);
+      window.clearTimeout(describeTimer);
       unsubscribe();
       containerSelection.on('.zoom', null);
       container.removeEventListener('pointerdown', onPointerDown);
