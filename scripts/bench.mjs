@@ -6,6 +6,7 @@
 //   appVsBare                trainImgPerSecApp / trainImgPerSecBare
 //   decodeP95Ms              95th percentile of the main-thread decode per probe move, while training
 //   longestMainThreadTaskMs  longest main-thread task (Long Tasks API) while training and dragging
+//   longTaskCount, longTasks  how many tasks over 50 ms, and each one as "ms after the Train click:duration ms"
 //   scatterFrameMs10k        median time to draw one map frame of 10,000 points (and its p95)
 //   knn5At10s, knn5At30s, knn5At60s
 //                            held-out 5-NN accuracy on the map 10, 30 and 60 s after pressing Train
@@ -242,6 +243,8 @@ async function benchApp(browser, baseUrl) {
     decodeCount: metrics.decodeMs.length,
     longestMainThreadTaskMs: longTasks.reduce((longest, task) => Math.max(longest, task.duration), 0),
     longTaskCount: longTasks.length,
+    // When each long task came (ms after the Train click) and how long it ran, to tell start-up from steady training.
+    longTasks: longTasks.map((task) => `${Math.round(task.start - trainStart)}:${Math.round(task.duration)}`).join(' '),
     scatterFrameMs10k: percentile(frames, 0.5),
     scatterFrameP95Ms10k: percentile(frames, 0.95),
   };
@@ -321,6 +324,7 @@ const SECTIONS = [
         decodeCount: app.decodeCount,
         longestMainThreadTaskMs: round(app.longestMainThreadTaskMs, 0),
         longTaskCount: app.longTaskCount,
+        longTasks: app.longTasks,
         scatterFrameMs10k: round(app.scatterFrameMs10k),
         scatterFrameP95Ms10k: round(app.scatterFrameP95Ms10k),
         knn5At10s: round(app.knnAt[10] ?? null, 3),
