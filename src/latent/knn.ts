@@ -2,10 +2,12 @@
 // images on the map mostly carry the same label. Training points are bucketed into a uniform grid
 // and each query searches outward ring by ring, so a full dataset is scored in a few milliseconds.
 
+import { cellColumn, cellRow, gridLayout, sortByCell, type GridLayout } from '../lib/gridLayout';
+
 /** Aim for about this many training points per grid cell: few enough to scan, enough to be few cells. */
 const POINTS_PER_CELL = 2;
 
-interface TrainingGrid {
+interface TrainingGrid extends GridLayout {
   /** Training points sorted by cell, as parallel arrays. */
   xs: Float64Array;
   ys: Float64Array;
@@ -14,12 +16,6 @@ interface TrainingGrid {
   keys: Int32Array;
   /** Points of cell c are cellStart[c] .. cellStart[c + 1] - 1; cell c = row * columns + column. */
   cellStart: Int32Array;
-  columns: number;
-  rows: number;
-  left: number;
-  bottom: number;
-  cellWidth: number;
-  cellHeight: number;
 }
 
 /**
@@ -126,71 +122,20 @@ export class HeldOutKnnScorer {
 }
 
 function buildGrid(points: Float32Array, labels: Uint8Array, train: Int32Array): TrainingGrid {
-  let left = Infinity;
-  let right = -Infinity;
-  let bottom = Infinity;
-  let top = -Infinity;
-  let count = 0;
-  for (let t = 0; t < train.length; t++) {
-    const x = points[2 * train[t]];
-    const y = points[2 * train[t] + 1];
-    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    count++;
-    if (x < left) left = x;
-    if (x > right) right = x;
-    if (y < bottom) bottom = y;
-    if (y > top) top = y;
-  }
-
-  // Cells roughly square in map units, about POINTS_PER_CELL points each on average.
-  const cells = Math.max(1, Math.floor(count / POINTS_PER_CELL));
-  const spanX = count > 0 ? right - left : 0;
-  const spanY = count > 0 ? top - bottom : 0;
-  let columns: number;
-  if (spanX > 0 && spanY > 0) columns = Math.round(Math.sqrt((cells * spanX) / spanY));
-  else columns = spanX > 0 ? cells : 1;
-  columns = Math.min(cells, Math.max(1, columns));
-  const rows = Math.max(1, Math.min(cells, spanY > 0 ? Math.round(cells / columns) : 1));
-  // A collapsed axis has one cell; any positive size keeps the arithmetic finite.
-  const cellWidth = spanX > 0 ? spanX / columns : 1;
-  const cellHeight = spanY > 0 ? spanY / rows : 1;
-
-  // Counting sort of the training points by cell.
-  const cellOf = new Int32Array(train.length).fill(-1);
-  const cellStart = new Int32Array(columns * rows + 1);
-  for (let t = 0; t < train.length; t++) {
-    const x = points[2 * train[t]];
-    const y = points[2 * train[t] + 1];
-    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    const cell = cellRow(y, bottom, cellHeight, rows) * columns + cellColumn(x, left, cellWidth, columns);
-    cellOf[t] = cell;
-    cellStart[cell + 1]++;
-  }
-  for (let c = 0; c < columns * rows; c++) cellStart[c + 1] += cellStart[c];
-  const fill = cellStart.slice(0, columns * rows);
-  const xs = new Float64Array(count);
-  const ys = new Float64Array(count);
-  const sortedLabels = new Uint8Array(count);
-  const keys = new Int32Array(count);
-  for (let t = 0; t < train.length; t++) {
-    const cell = cellOf[t];
-    if (cell < 0) continue;
-    const slot = fill[cell]++;
-    const image = train[t];
+  const layout = gridLayout(points, train, train.length, POINTS_PER_CELL);
+  const { cellStart, order } = sortByCell(points, train, train.length, layout);
+  const xs = new Float64Array(order.length);
+  const ys = new Float64Array(order.length);
+  const sortedLabels = new Uint8Array(order.length);
+  for (let slot = 0; slot < order.length; slot++) {
+    const image = order[slot];
     xs[slot] = points[2 * image];
     ys[slot] = points[2 * image + 1];
     sortedLabels[slot] = labels[image];
-    keys[slot] = image;
   }
-  return { xs, ys, labels: sortedLabels, keys, cellStart, columns, rows, left, bottom, cellWidth, cellHeight };
-}
-
-function cellColumn(x: number, left: number, cellWidth: number, columns: number): number {
-  return Math.min(columns - 1, Math.max(0, Math.floor((x - left) / cellWidth)));
-}
-
-function cellRow(y: number, bottom: number, cellHeight: number, rows: number): number {
-  return Math.min(rows - 1, Math.max(0, Math.floor((y - bottom) / cellHeight)));
+  // Dataset indices, which break distance ties.
+  const keys = order;
+  return { ...layout, xs, ys, labels: sortedLabels, keys, cellStart };
 }
 
 /**
@@ -212,8 +157,8 @@ function findNearest(
   bestKey.fill(0x7fffffff);
 
   // Queries off the grid start from the nearest edge cell; the bounds below use the true position.
-  const column = cellColumn(qx, left, cellWidth, columns);
-  const row = cellRow(qy, bottom, cellHeight, rows);
+  const column = cellColumn(grid, qx);
+  const row = cellRow(grid, qy);
   // Guards the stopping test against rounding in the cell assignment.
   const slack = 1e-9 * (cellWidth + cellHeight);
 

@@ -4,6 +4,7 @@
 // about two points each (three linear passes; a d3 quadtree of 10,000 points took 20-60 ms here,
 // one long task per map). A query scans the pointer's cell, then rings of cells around it, until
 // no unvisited cell can hold a closer point: cheap enough for every pointer move.
+import { cellColumn, cellRow, gridLayout, sortByCell, type GridLayout } from '../lib/gridLayout';
 import type { MapPoint } from './spaces';
 
 /** Aim for about this many points per cell. */
@@ -16,72 +17,25 @@ export class PointIndex {
   private readonly ids: Int32Array;
   /** Points of cell c are cellStart[c] .. cellStart[c + 1] - 1; cell c = row * columns + column. */
   private readonly cellStart: Int32Array;
-  private readonly columns: number;
-  private readonly rows: number;
-  private readonly left: number;
-  private readonly bottom: number;
-  private readonly cellWidth: number;
-  private readonly cellHeight: number;
+  private readonly layout: GridLayout;
 
   /** `points` holds x, y interleaved in map units; point i is at (points[2i], points[2i+1]). */
   constructor(points: Float32Array, count: number) {
     const n = Math.min(count, points.length >> 1);
-    // Diverged training can produce NaN or infinite codes; such points cannot be picked.
-    let usable = 0;
-    let left = Infinity;
-    let right = -Infinity;
-    let bottom = Infinity;
-    let top = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = points[2 * i];
-      const y = points[2 * i + 1];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      usable++;
-      if (x < left) left = x;
-      if (x > right) right = x;
-      if (y < bottom) bottom = y;
-      if (y > top) top = y;
-    }
-    const cells = Math.max(1, Math.floor(usable / POINTS_PER_CELL));
-    const spanX = usable > 0 ? right - left : 0;
-    const spanY = usable > 0 ? top - bottom : 0;
-    let columns = spanX > 0 && spanY > 0 ? Math.round(Math.sqrt((cells * spanX) / spanY)) : spanX > 0 ? cells : 1;
-    columns = Math.min(cells, Math.max(1, columns));
-    const rows = Math.max(1, Math.min(cells, spanY > 0 ? Math.round(cells / columns) : 1));
-    this.columns = columns;
-    this.rows = rows;
-    this.left = usable > 0 ? left : 0;
-    this.bottom = usable > 0 ? bottom : 0;
-    // A collapsed axis has one cell; any positive size keeps the arithmetic finite.
-    this.cellWidth = spanX > 0 ? spanX / columns : 1;
-    this.cellHeight = spanY > 0 ? spanY / rows : 1;
-
-    // Counting sort by cell. The positions are copied, so a caller reusing its buffer cannot
-    // leave the index pointing at stale places.
-    const cellOf = new Int32Array(n).fill(-1);
-    const cellStart = new Int32Array(columns * rows + 1);
-    for (let i = 0; i < n; i++) {
-      const x = points[2 * i];
-      const y = points[2 * i + 1];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      const cell = this.rowOf(y) * columns + this.columnOf(x);
-      cellOf[i] = cell;
-      cellStart[cell + 1]++;
-    }
-    for (let c = 0; c < columns * rows; c++) cellStart[c + 1] += cellStart[c];
-    const fill = cellStart.slice(0, columns * rows);
-    this.xs = new Float64Array(usable);
-    this.ys = new Float64Array(usable);
-    this.ids = new Int32Array(usable);
-    for (let i = 0; i < n; i++) {
-      const cell = cellOf[i];
-      if (cell < 0) continue;
-      const slot = fill[cell]++;
-      this.xs[slot] = points[2 * i];
-      this.ys[slot] = points[2 * i + 1];
-      this.ids[slot] = i;
-    }
+    // Points that are not finite (diverged training) are left out: they cannot be picked.
+    const layout = gridLayout(points, null, n, POINTS_PER_CELL);
+    this.layout = layout;
+    // The positions are copied, so a caller reusing its buffer cannot leave the index pointing at
+    // stale places.
+    const { cellStart, order } = sortByCell(points, null, n, layout);
     this.cellStart = cellStart;
+    this.ids = order;
+    this.xs = new Float64Array(order.length);
+    this.ys = new Float64Array(order.length);
+    for (let slot = 0; slot < order.length; slot++) {
+      this.xs[slot] = points[2 * order[slot]];
+      this.ys[slot] = points[2 * order[slot] + 1];
+    }
   }
 
   /**
@@ -93,7 +47,8 @@ export class PointIndex {
     if (this.ids.length === 0 || !(maxDistance > 0)) return -1;
     const { x: qx, y: qy } = point;
     if (!Number.isFinite(qx) || !Number.isFinite(qy)) return -1;
-    const { xs, ys, ids, cellStart, columns, rows, left, bottom, cellWidth, cellHeight } = this;
+    const { xs, ys, ids, cellStart, layout } = this;
+    const { columns, rows, left, bottom, cellWidth, cellHeight } = layout;
     let best = -1;
     let bestSquared = maxDistance * maxDistance;
     const scan = (from: number, to: number) => {
@@ -108,8 +63,8 @@ export class PointIndex {
       }
     };
     // Queries off the grid start from the nearest edge cell; the bounds below use the true position.
-    const column = this.columnOf(qx);
-    const row = this.rowOf(qy);
+    const column = cellColumn(layout, qx);
+    const row = cellRow(layout, qy);
     for (let ring = 0; ; ring++) {
       const rowLow = row - ring;
       const rowHigh = row + ring;
@@ -139,13 +94,5 @@ export class PointIndex {
       if (reach > 0 && reach * reach > bestSquared) break;
     }
     return best;
-  }
-
-  private columnOf(x: number): number {
-    return Math.min(this.columns - 1, Math.max(0, Math.floor((x - this.left) / this.cellWidth)));
-  }
-
-  private rowOf(y: number): number {
-    return Math.min(this.rows - 1, Math.max(0, Math.floor((y - this.bottom) / this.cellHeight)));
   }
 }
