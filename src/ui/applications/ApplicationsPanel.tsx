@@ -6,6 +6,7 @@ import type { ModelSlot } from '../../apps/analysisProtocol';
 import type { AppController } from '../../state/controller';
 import { useAppState, useController } from '../controllerContext';
 import { ApplicationsContext, type ApplicationsContextValue, type MeasuredModel } from './applicationsContext';
+import { shouldMeasureAgain } from './measureSchedule';
 import { APPLICATION_TABS } from './tabs';
 import './applications.css';
 
@@ -39,16 +40,21 @@ export function ApplicationsPanel({ second = null }: { second?: AppController | 
   const tabRefs = useRef(new Map<string, HTMLButtonElement>());
   useEffect(() => () => analysis.dispose(), [analysis]);
 
-  // Measure again when training pauses or finishes, and at every epoch's end.
+  // Measure again when training pauses or finishes, and at an epoch's end (see measureSchedule.ts).
   useEffect(() => {
     let { status: lastStatus, losses: lastLosses } = controller.store.getState();
+    let lastMeasuredAt = performance.now();
     return controller.store.subscribe(() => {
       const { status, losses } = controller.store.getState();
       const settled = (status === 'paused' || status === 'done') && status !== lastStatus;
       const epochEnded = losses.length > lastLosses.length;
       lastStatus = status;
       lastLosses = losses;
-      if (settled || epochEnded) setTick((value) => value + 1);
+      const now = performance.now();
+      if (shouldMeasureAgain({ settled, epochEnded, now, lastMeasuredAt })) {
+        lastMeasuredAt = now;
+        setTick((value) => value + 1);
+      }
     });
   }, [controller]);
 
@@ -93,7 +99,7 @@ export function ApplicationsPanel({ second = null }: { second?: AppController | 
       <div className="applications-head">
         <h2>What autoencoders are for</h2>
         <p className="hint">
-          Each tab tests one use on the model you are training. Figures update when you pause, at the end of each epoch, and
+          Each tab tests one use on the model you are training. Figures update when you pause, every few seconds while training, and
           when you press Measure.
         </p>
         <button type="button" className="measure-button" disabled={!applied} onClick={() => setTick((value) => value + 1)}>
