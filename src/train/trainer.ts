@@ -158,8 +158,24 @@ class Adam {
   }
 
   dispose(): void {
-    tf.dispose([...this.firstMoments, ...this.secondMoments]);
+    freeEach([...this.firstMoments, ...this.secondMoments]);
   }
+}
+
+/**
+ * Free every tensor, even when some fail to (their device is gone), then throw the first failure.
+ * `tf.dispose` of a list stops at the first throw: on a lost GPU that left the other moments behind.
+ */
+function freeEach(tensors: readonly tf.Tensor[]): void {
+  const failures: unknown[] = [];
+  for (const tensor of tensors) {
+    try {
+      tensor.dispose();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 export class Trainer {
@@ -541,7 +557,7 @@ export class Trainer {
     this.disposed = true;
     const pending = this.pendingTerms;
     this.pendingTerms = [];
-    const parts = [() => tf.dispose(pending), () => this.images.dispose(), () => this.optimizer.dispose(), () => this.model.dispose()];
+    const parts = [() => freeEach(pending), () => this.images.dispose(), () => this.optimizer.dispose(), () => this.model.dispose()];
     const failures: unknown[] = [];
     for (const free of parts) {
       try {

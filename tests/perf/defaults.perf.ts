@@ -2,7 +2,8 @@
 // on wasm with the engine's kernels, held-out 5-NN accuracy on the map after 10, 30 and 60 s of
 // this process's CPU time (the machine is shared; the map's encode and score are not counted).
 // Run: npx vitest run -c tests/perf/vitest.config.ts tests/perf/defaults.perf.ts
-//      (DEFAULTS_CANDIDATES="64:0.005,256:0.01,128:0.005:256-64" to choose batch:lr[:hidden sizes];
+//      (DEFAULTS_CANDIDATES="64:0.005,256:0.01,128:0.005:256-64,128:0.01::elu" to choose
+//       batch:lr[:hidden sizes[:activation]], an empty field keeping the default;
 //       DEFAULTS_SECONDS="10,30,60")
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -37,9 +38,10 @@ it('scores candidate defaults by held-out kNN accuracy after fixed CPU times', a
   const split = splitDataset(count, Math.round(count * 0.1), createRng(20_240_601));
   const data = { images: dataset.images, shape: dataset.shape, train: split.train, heldOut: split.heldOut };
   const lines: string[] = [];
-  for (const [batch, lr, hidden] of CANDIDATES) {
+  for (const [batch, lr, hidden, activationField] of CANDIDATES) {
     const hiddenSizes = hidden ? hidden.split('-').join(', ') : DEFAULT_RAW_SETTINGS.hiddenSizes;
-    const settings = validateConfig({ ...DEFAULT_RAW_SETTINGS, batchSize: batch, learningRate: lr, hiddenSizes, epochs: '1000' }, dataset.shape);
+    const activation = activationField || DEFAULT_RAW_SETTINGS.activation;
+    const settings = validateConfig({ ...DEFAULT_RAW_SETTINGS, batchSize: batch, learningRate: lr, hiddenSizes, activation, epochs: '1000' }, dataset.shape);
     if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
     const trainer = new Trainer(settings.config, data);
     let spent = 0;
@@ -54,7 +56,7 @@ it('scores candidate defaults by held-out kNN accuracy after fixed CPU times', a
       const knn = heldOutKnnAccuracy(codes, dataset.labels, split.train, split.heldOut, 5);
       scores.push(`${target}s ${knn.toFixed(3)} (epoch ${(trainer.globalStep / trainer.stepsPerEpoch).toFixed(1)})`);
     }
-    lines.push(`batch ${batch} lr ${lr} hidden ${hiddenSizes}: ${scores.join(', ')}`);
+    lines.push(`batch ${batch} lr ${lr} hidden ${hiddenSizes} ${activation}: ${scores.join(', ')}`);
     console.log(lines[lines.length - 1]);
     trainer.dispose();
   }

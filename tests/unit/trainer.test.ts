@@ -108,6 +108,22 @@ describe('Trainer', () => {
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
+  it('frees every Adam moment even when one of them fails to free', async () => {
+    const baseline = tf.memory().numTensors;
+    const trainer = new Trainer(config(), DATA);
+    await runSteps(trainer, 2);
+    const moments = (trainer as unknown as { optimizer: { firstMoments: tf.Variable[] } }).optimizer.firstMoments;
+    const stuck = moments[0];
+    const freeStuck = stuck.dispose.bind(stuck);
+    stuck.dispose = () => {
+      throw new Error('context lost');
+    };
+    expect(() => trainer.dispose()).toThrow('context lost');
+    expect(tf.memory().numTensors).toBe(baseline + 1);
+    freeStuck();
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
   it('keeps tf.memory().numTensors constant across epochs and returns to the baseline after dispose', async () => {
     const baseline = tf.memory().numTensors;
     const trainer = new Trainer(config({ epochs: 3 }), DATA);
