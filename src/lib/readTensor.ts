@@ -9,10 +9,19 @@ import * as tf from '@tensorflow/tfjs';
 /** Run `compute` in a tidy scope and return its result's values; every tensor made is freed. */
 export function readTidy(compute: () => tf.Tensor): Float32Array {
   const result = tf.tidy(compute);
+  let values: Float32Array;
   try {
     // The tensor is freed below, so no backend keeps this array: it is the caller's alone.
-    return result.dataSync() as Float32Array;
-  } finally {
-    result.dispose();
+    values = result.dataSync() as Float32Array;
+  } catch (error) {
+    // The read's own error is the one to report (a lost GPU is recognised by it), not the free's.
+    try {
+      result.dispose();
+    } catch {
+      // freed with its device
+    }
+    throw error;
   }
+  result.dispose();
+  return values;
 }

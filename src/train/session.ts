@@ -631,8 +631,10 @@ export class TrainingSession {
     if (!trainer) return;
     const started = performance.now();
     const state = trainer.exportState();
-    // Read while the device was dying: zeros, not a state. The previous one stays.
-    if (this.gpuWatch?.lost()) return;
+    // Read while the device was dying: zeros, not a state. The previous one stays. A crashed GPU
+    // process can read zeros before its context reports the loss, so an all-zero first layer (never
+    // a trained model's) is refused too.
+    if (this.gpuWatch?.lost() || allZero(state.encoder.values[0])) return;
     this.lastGoodState = state;
     this.lastGoodSums = { sum: this.epochLossSum, count: this.epochLossCount, terms: { ...this.epochTermSums } };
     this.lastGoodAt = performance.now();
@@ -688,7 +690,18 @@ export class TrainingSession {
     const broken = new Set(this.reports.filter((report) => !report.works).map((report) => report.name));
     for (const name of recoveryOrder(from, this.gpuLossTimes, now, broken)) {
       try {
-        this.trainer = await withTimeout(this.buildTrainerOn(name, state), REBUILD_TIMEOUT_MS, `${name} did not come back within ${REBUILD_TIMEOUT_MS / 1000} s`);
+        const rebuilt = await withTimeout(this.buildTrainerOn(name, state), REBUILD_TIMEOUT_MS, `${name} did not come back within ${REBUILD_TIMEOUT_MS / 1000} s`);
+        // A context made while a crashed GPU process restarts can be dead without saying so: it
+        // reads back zeros, and training would go on from an all-zero model. Checked on the weights.
+        if (state && isGpuBackend(name) && !readsBackWeights(rebuilt, state)) {
+          try {
+            rebuilt.dispose();
+          } catch {
+            // freed with its device
+          }
+          throw new Error('its fresh context read back other weights than it was given');
+        }
+        this.trainer = rebuilt;
       } catch (error) {
         this.markBroken(name, errorText(error));
         continue;
@@ -896,6 +909,33 @@ function emptySums(): EpochSums {
 }
 
 /** `work`, or a rejection with `message` if it takes longer than `ms`; a late result is disposed. */
+function allZero(values: Float32Array | undefined): boolean {
+  if (!values || values.length === 0) return false;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Whether a rebuilt trainer's first encoder layer reads back the weights of `state` (to half-float
+ * precision: some GPUs keep 16-bit textures). A dead context reads zeros.
+ */
+export function readsBackWeights(trainer: Trainer, state: TrainerState): boolean {
+  const given = state.encoder.values[0];
+  if (!given || given.length === 0) return true;
+  let read: Float32Array;
+  try {
+    read = trainer.encoderWeights().values[0];
+  } catch {
+    return false;
+  }
+  if (read.length !== given.length) return false;
+  let largest = 0;
+  for (let i = 0; i < given.length; i++) largest = Math.max(largest, Math.abs(given[i]));
+  const tolerance = 1e-3 * (1 + largest);
+  for (let i = 0; i < given.length; i++) if (!(Math.abs(read[i] - given[i]) <= tolerance)) return false;
+  return true;
+}
+
 function withTimeout(work: Promise<Trainer>, ms: number, message: string): Promise<Trainer> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;

@@ -24,4 +24,19 @@ describe('readTidy', () => {
     ).toThrow('bad shape');
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("reports the read's own error when the read fails, even if freeing fails too", () => {
+    const read = () =>
+      readTidy(() => {
+        const t = tf.ones([2]);
+        t.dataSync = () => {
+          throw new Error('WebGL context lost');
+        };
+        t.dispose = () => {
+          throw new Error('cannot free');
+        };
+        return t;
+      });
+    expect(read).toThrow('WebGL context lost');
+  });
 });

@@ -4,6 +4,7 @@ import type { ImageShape } from '../../src/data/dataset';
 import { DecoderReplica } from '../../src/model/decoderReplica';
 import type { ExperimentConfig } from '../../src/model/spec';
 import { Trainer, type TrainerData } from '../../src/train/trainer';
+import { readsBackWeights } from '../../src/train/session';
 import { PATTERN_SHAPE, patternData as patternDataset } from '../fixtures/patternData';
 
 beforeAll(async () => {
@@ -106,6 +107,16 @@ describe('Trainer', () => {
     expect(tf.memory().numTensors).toBe(baseline + 1);
     freeImages();
     expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('tells a rebuilt trainer that holds the given weights from one that reads back zeros', async () => {
+    const trainer = new Trainer(config(), DATA);
+    await runSteps(trainer, 2);
+    const state = trainer.exportState();
+    expect(readsBackWeights(trainer, state)).toBe(true);
+    const zeroed = { ...state, encoder: { ...state.encoder, values: [new Float32Array(state.encoder.values[0].length), ...state.encoder.values.slice(1)] } };
+    expect(readsBackWeights(trainer, zeroed)).toBe(false);
+    trainer.dispose();
   });
 
   it('frees every Adam moment even when one of them fails to free', async () => {
