@@ -1,55 +1,10 @@
-// Entry point: one controller for the page's lifetime, settings from the link, the built-in
-// digits, and the React tree. The link follows the settings of the model being trained.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { AppController } from './state/controller';
-import { readUrlSettings } from './state/urlState';
-import { liveHash } from './ui/classroom/classroomLink';
-import { DEFAULT_RAW_SETTINGS } from './model/validate';
-import { ControllerContext } from './ui/controllerContext';
-import { App } from './ui/App';
-import { SessionKeeper } from './session/sessionKeeper';
-import { IndexedDbSessionStore, MemorySessionStore } from './session/sessionStore';
-import { SessionKeeperContext } from './ui/session/sessionContext';
-import { startWithAutosave } from './ui/session/startSession';
-import { registerOfflineSupport } from './session/offline';
-import { publishTensorCounts } from './lib/tensorCounts';
-import './styles.css';
+// Entry point, kept tiny so it runs within a few ms of the page arriving: it starts the training
+// worker (whose bundle then loads beside the app's own, see train/earlyWorker.ts) and then loads
+// the app itself.
+import { startTrainingWorkerEarly } from './train/earlyWorker';
 
-const fromLink = readUrlSettings(window.location.hash, DEFAULT_RAW_SETTINGS, [28, 28, 1]);
-const controller = new AppController(fromLink.raw);
-// One notice for the whole link: the page keeps only its latest few notices.
-if (fromLink.problems.length > 0) controller.notify('warning', fromLink.problems.join(' '));
-if (fromLink.backend) controller.chooseBackend(fromLink.backend);
-if (fromLink.projection) controller.setProjection(fromLink.projection);
-// Sessions autosave to IndexedDB (in memory where a browser has none), and a reload resumes them.
-const keeper = new SessionKeeper(controller, typeof indexedDB === 'undefined' ? new MemorySessionStore() : new IndexedDbSessionStore(), document.baseURI);
-void startWithAutosave(controller, keeper, fromLink.raw, fromLink.view);
-registerOfflineSupport((text) => controller.notify('warning', text));
-
-// The address bar follows the model being trained and the view (not every keystroke in the form).
-let linked: unknown[] = [];
-controller.store.subscribe(() => {
-  const state = controller.store.getState();
-  const parts = [state.applied, state.classroom, state.colourBy, state.projectionKind];
-  if (parts.every((part, i) => part === linked[i])) return;
-  linked = parts;
-  if (!state.applied) return;
-  const hash = liveHash(state);
-  window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
+startTrainingWorkerEarly();
+import('./app').catch((error: unknown) => {
+  const root = document.getElementById('root');
+  if (root) root.textContent = `Latent Explorer could not load (${error instanceof Error ? error.message : String(error)}). Reload the page to try again.`;
 });
-
-// The page's tensor counts (its decoder copy), for the leak test and the benchmark.
-publishTensorCounts(window);
-
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <ControllerContext.Provider value={controller}>
-      <SessionKeeperContext.Provider value={keeper}>
-        <App />
-      </SessionKeeperContext.Provider>
-    </ControllerContext.Provider>
-  </StrictMode>,
-);

@@ -8,6 +8,7 @@ import type { NetworkLayout } from '../model/layout';
 import type { TrainerState } from './trainer';
 import { transferablesOf, type WeightSnapshot, type WorkerCommand, type WorkerEvent } from './protocol';
 import { STATE_KEEP_INTERVAL_MS, WorkerRecoveryLog } from './workerRecovery';
+import { createTrainingWorker, takeEarlyWorker, type StartedWorker } from './earlyWorker';
 
 export type EventListener = (event: WorkerEvent) => void;
 
@@ -58,7 +59,7 @@ export class TrainingClient {
     // millisecond and never competes with the worker for the GPU.
     this.mainThreadTf = tf.setBackend('cpu').then(() => undefined);
     try {
-      this.startWorker();
+      this.startWorker(takeEarlyWorker());
     } catch (error) {
       onNotice(`Web Workers are not available (${String(error)}); training runs in the page and may stutter.`);
       void this.startInPage();
@@ -67,17 +68,28 @@ export class TrainingClient {
     this.watchdog = setInterval(() => this.watch(), 1000);
   }
 
-  private startWorker(): Worker {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<WorkerEvent>) => {
+  /** The worker the page's entry started, the first time; a new one after a crash. */
+  private startWorker(early: StartedWorker | null = null): Worker {
+    const worker = early?.worker ?? createTrainingWorker();
+    const onMessage = (event: MessageEvent<WorkerEvent>) => {
       this.recovery.recordEvent(event.data, performance.now());
       this.receive(event.data);
     };
-    worker.onerror = (event) => {
+    const onError = (event: ErrorEvent) => {
       event.preventDefault();
       this.replaceWorker(`The training worker crashed (${event.message || 'unknown error'})`);
     };
+    worker.onmessage = onMessage;
+    worker.onerror = onError;
     this.worker = worker;
+    // What it said before this client listened, in order (a crash replaces it, so stop there).
+    for (const missed of early?.missed ?? []) {
+      if (missed.kind === 'error') {
+        onError(missed.event);
+        break;
+      }
+      onMessage(missed.event as MessageEvent<WorkerEvent>);
+    }
     return worker;
   }
 
