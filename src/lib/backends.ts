@@ -15,54 +15,69 @@ interface GpuNavigator {
 
 /** Backends whose browser feature exists here; a listed one may still fail to start. */
 export async function detectBackends(): Promise<{ available: BackendName[]; missing: Map<BackendName, string> }> {
-  const missing = new Map<BackendName, string>();
-  const nav = (globalThis as { navigator?: GpuNavigator }).navigator;
-  if (!nav?.gpu) {
-    missing.set('webgpu', 'this browser has no WebGPU');
-  } else {
-    try {
-      if (!(await nav.gpu.requestAdapter())) missing.set('webgpu', 'no WebGPU adapter');
-    } catch {
-      missing.set('webgpu', 'no WebGPU adapter');
-    }
-  }
-  if (!hasWebGl2()) missing.set('webgl', 'no WebGL 2 context');
-  if (typeof WebAssembly !== 'object') missing.set('wasm', 'no WebAssembly');
-  const available = BACKEND_PREFERENCE.filter((name) => !missing.has(name));
-  return { available, missing };
+  const { available, missing } = await probeGraphics();
+  return { available: [...available], missing: new Map(missing) };
 }
 
 /**
  * What the graphics stack says about itself, for the first guess of a backend (see backendGuess):
  * renderer and adapter names show a software rasteriser (SwiftShader, llvmpipe) without training.
  */
-export function readGraphicsFacts(): Promise<GraphicsFacts> {
-  // The graphics do not change while the page lives: read them once (adapter requests are slow).
-  graphicsFacts ??= readGraphicsFactsOnce();
-  return graphicsFacts;
+export async function readGraphicsFacts(): Promise<GraphicsFacts> {
+  const { available, webglRenderer, adapter, wasmTrainsConv } = await probeGraphics();
+  return { available: [...available], webglRenderer, webgpuAdapter: adapter.description, webgpuIsFallback: adapter.isFallback, wasmTrainsConv };
 }
 
-let graphicsFacts: Promise<GraphicsFacts> | null = null;
+interface GraphicsProbe {
+  available: readonly BackendName[];
+  missing: ReadonlyMap<BackendName, string>;
+  webglRenderer: string;
+  adapter: { description: string; isFallback: boolean };
+  wasmTrainsConv: boolean;
+}
 
-async function readGraphicsFactsOnce(): Promise<GraphicsFacts> {
-  const { available } = await detectBackends();
-  let wasmTrainsConv = false;
-  if (available.includes('wasm')) {
-    try {
-      await register('wasm');
-      wasmTrainsConv = CONV_TRAINING_KERNELS.every((kernel) => tf.getKernel(kernel, 'wasm') !== undefined);
-    } catch {
-      wasmTrainsConv = false;
-    }
-  }
-  const adapter = available.includes('webgpu') ? await webgpuAdapterFacts() : { description: '', isFallback: false };
+let graphicsProbe: Promise<GraphicsProbe> | null = null;
+
+/**
+ * The graphics do not change while the page lives: they are probed once, with one adapter request
+ * and one WebGL context (each took about 100 ms on a software renderer, and they were asked for
+ * three times on the way to the first model). The adapter request, the wasm package's import and
+ * the WebGL context, which blocks this thread, run side by side.
+ */
+function probeGraphics(): Promise<GraphicsProbe> {
+  graphicsProbe ??= probeGraphicsOnce();
+  return graphicsProbe;
+}
+
+async function probeGraphicsOnce(): Promise<GraphicsProbe> {
+  const missing = new Map<BackendName, string>();
+  const gpu = (globalThis as { navigator?: GpuNavigator }).navigator?.gpu;
+  const hasWasm = typeof WebAssembly === 'object';
+  const adapterAsked = gpu ? webgpuAdapterFacts(gpu) : Promise.resolve(null);
+  const wasmAsked = hasWasm ? wasmHasConvTraining() : Promise.resolve(false);
+  const webgl = probeWebGl2();
+  const adapter = await adapterAsked;
+  if (!gpu) missing.set('webgpu', 'this browser has no WebGPU');
+  else if (!adapter) missing.set('webgpu', 'no WebGPU adapter');
+  if (!webgl) missing.set('webgl', 'no WebGL 2 context');
+  if (!hasWasm) missing.set('wasm', 'no WebAssembly');
   return {
-    available,
-    webglRenderer: available.includes('webgl') ? webglRendererName() : '',
-    webgpuAdapter: adapter.description,
-    webgpuIsFallback: adapter.isFallback,
-    wasmTrainsConv,
+    available: BACKEND_PREFERENCE.filter((name) => !missing.has(name)),
+    missing,
+    webglRenderer: webgl?.renderer ?? '',
+    adapter: adapter ?? { description: '', isFallback: false },
+    wasmTrainsConv: await wasmAsked,
   };
+}
+
+/** Whether the wasm backend (with the engine's kernels) has every kernel a conv model's gradient needs. */
+async function wasmHasConvTraining(): Promise<boolean> {
+  try {
+    await register('wasm');
+    return CONV_TRAINING_KERNELS.every((kernel) => tf.getKernel(kernel, 'wasm') !== undefined);
+  } catch {
+    return false;
+  }
 }
 
 /** Kernels a conv autoencoder's training step runs (forward and backward of conv2d and its transpose). */
@@ -76,41 +91,44 @@ interface AdapterInfoLike {
   isFallbackAdapter?: boolean;
 }
 
-async function webgpuAdapterFacts(): Promise<{ description: string; isFallback: boolean }> {
+/** The adapter's names, or null where no adapter is given (or asking failed). */
+async function webgpuAdapterFacts(gpu: NonNullable<GpuNavigator['gpu']>): Promise<{ description: string; isFallback: boolean } | null> {
   try {
-    const nav = (globalThis as { navigator?: GpuNavigator }).navigator;
-    const adapter = (await nav?.gpu?.requestAdapter()) as
+    const adapter = (await gpu.requestAdapter()) as
       | { info?: AdapterInfoLike; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<AdapterInfoLike> }
       | null
       | undefined;
-    if (!adapter) return { description: '', isFallback: false };
-    const info = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
+    if (!adapter) return null;
+    let info: AdapterInfoLike = {};
+    try {
+      info = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
+    } catch {
+      // An adapter without readable names is still an adapter.
+    }
     const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
     return { description, isFallback: Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) };
   } catch {
-    return { description: '', isFallback: false };
+    return null;
   }
 }
 
-function webglRendererName(): string {
+/** One WebGL 2 context, made and released: whether it exists, and its renderer's name. */
+function probeWebGl2(): { renderer: string } | null {
   try {
+    if (typeof OffscreenCanvas === 'undefined') return null;
     const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-    if (!gl) return '';
-    const debug = gl.getExtension('WEBGL_debug_renderer_info');
-    const name = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    if (!gl) return null;
+    let renderer = '';
+    try {
+      const debug = gl.getExtension('WEBGL_debug_renderer_info');
+      renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    } catch {
+      renderer = '';
+    }
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return name;
+    return { renderer };
   } catch {
-    return '';
-  }
-}
-
-function hasWebGl2(): boolean {
-  try {
-    if (typeof OffscreenCanvas === 'undefined') return false;
-    return new OffscreenCanvas(1, 1).getContext('webgl2') !== null;
-  } catch {
-    return false;
+    return null;
   }
 }
 

@@ -2,18 +2,35 @@
 // measurement taken in place, and how a background measurement's reports join what this worker saw.
 import { usesConvBody, type ExperimentConfig } from '../model/spec';
 import { activateBackend, detectBackends, readGraphicsFacts, wasmThreads } from '../lib/backends';
-import { guessBackend } from '../lib/backendGuess';
-import { measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
+import { backendsNotWorthMeasuring, guessBackend } from '../lib/backendGuess';
+import { SELF_TEST_ORDER, measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
 import type { TrainerData } from './trainer';
 import type { BackendName, BackendReport } from './protocol';
 
+export interface FirstGuess {
+  backend: BackendName;
+  reports: BackendReport[];
+  /**
+   * The backends a measurement would time here (see measureBackends): emulated GPUs are left out,
+   * and so is the CPU where WebAssembly runs. When that is the guess alone, timing it tells nothing.
+   */
+  worthTiming: BackendName[];
+}
+
 /** The backend to build on before anything is measured, and the reports to show meanwhile. */
-export async function firstGuess(config: ExperimentConfig): Promise<{ backend: BackendName; reports: BackendReport[] }> {
+export async function firstGuess(config: ExperimentConfig): Promise<FirstGuess> {
   const facts = await readGraphicsFacts();
   const { missing } = await detectBackends();
+  const convolutional = usesConvBody(config.spec);
+  const notMeasured = backendsNotWorthMeasuring(facts, { convolutional });
+  const candidates = SELF_TEST_ORDER.filter((name) => facts.available.includes(name) && !notMeasured.has(name));
   return {
-    backend: guessBackend(facts, { convolutional: usesConvBody(config.spec) }),
-    reports: [...[...missing].map(([name, problem]) => ({ name, works: false, problem })), ...facts.available.map((name) => ({ name, works: true }))],
+    backend: guessBackend(facts, { convolutional }),
+    reports: [
+      ...[...missing].map(([name, problem]) => ({ name, works: false, problem })),
+      ...facts.available.map((name) => ({ name, works: true, ...(notMeasured.has(name) ? { problem: notMeasured.get(name) } : {}) })),
+    ],
+    worthTiming: candidates.includes('wasm') ? candidates.filter((name) => name !== 'cpu') : candidates,
   };
 }
 

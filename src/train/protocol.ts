@@ -76,7 +76,8 @@ export interface ProgressFigures {
  * How the backend in use was chosen: `guess` from feature detection while the measurement runs
  * in the background, `measured` by the self-test, `user` by hand, `fallback` after a failure.
  */
-export type BackendChoice = 'guess' | 'measured' | 'user' | 'fallback';
+/** How the backend was chosen; 'only': it is the one backend worth timing here, so nothing was timed. */
+export type BackendChoice = 'guess' | 'measured' | 'only' | 'user' | 'fallback';
 
 export type WorkerEvent =
   | { type: 'backends'; reports: BackendReport[]; chosen: BackendName; how: BackendChoice }

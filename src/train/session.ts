@@ -61,6 +61,8 @@ export class TrainingSession {
   private backend: BackendName | null = null;
   private reports: BackendReport[] = [];
   private measuredFor = '';
+  /** What a measurement would time for the current model (from the first guess). */
+  private worthTiming: BackendName[] = [];
   /** The background measurement under way, and the model shape it measures. */
   private measurement: { key: string; run: Measurement } | null = null;
   /** A faster backend found while training ran: the loop moves there at the next step boundary. */
@@ -282,7 +284,7 @@ export class TrainingSession {
     const resumed = resumeFrom !== null && resumeFrom.globalStep > 0;
     this.setStatus(resumed ? (this.trainer?.finished ? 'done' : 'paused') : 'idle');
     await this.refreshViews();
-    if (measureLater) this.startMeasurement(key);
+    if (measureLater && !this.concludeWithoutTiming(key)) this.startMeasurement(key);
   }
 
   /** The model shape a measurement holds for: the same spec and batch size train at the same speed. */
@@ -293,10 +295,23 @@ export class TrainingSession {
   /** Pick the first backend from feature detection alone (no training), so Train is usable at once. */
   private async guessFirstBackend(): Promise<void> {
     if (!this.config) return;
-    const { backend, reports } = await firstGuess(this.config);
+    const { backend, reports, worthTiming } = await firstGuess(this.config);
     this.reports = reports;
     this.backend = backend;
+    this.worthTiming = worthTiming;
     this.emit({ type: 'backends', reports, chosen: backend, how: 'guess' });
+  }
+
+  /**
+   * Where the model already runs on the only backend worth timing here (no GPU, or only an emulated
+   * one: WebAssembly alone), a measurement could only confirm it, and its worker would load tfjs and
+   * train beside the first seconds of training: say so and skip it. True when concluded.
+   */
+  private concludeWithoutTiming(key: string): boolean {
+    if (!this.backend || this.worthTiming.length !== 1 || this.worthTiming[0] !== this.backend) return false;
+    this.measuredFor = key;
+    this.emit({ type: 'backends', reports: this.reports, chosen: this.backend, how: 'only' });
+    return true;
   }
 
   /** The user asked for the fastest backend: measure in the background; false if that cannot run here. */

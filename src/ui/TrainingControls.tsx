@@ -88,6 +88,7 @@ const BACKEND_LABELS: Record<BackendName, string> = {
 const HOW_WORDS: Record<BackendChoice, string> = {
   guess: ' (first guess)',
   measured: ' (fastest measured)',
+  only: ' (fastest here, nothing to compare)',
   user: ' (your choice)',
   fallback: ' (fallback)',
 };
@@ -114,7 +115,7 @@ export function BackendPicker() {
         <span>Run on</span>
         <select
           aria-label="Backend"
-          value={backend.how === 'measured' || backend.how === 'guess' ? 'auto' : backend.chosen}
+          value={backend.how === 'measured' || backend.how === 'only' || backend.how === 'guess' ? 'auto' : backend.chosen}
           disabled={status === 'preparing'}
           onChange={(e) => controller.chooseBackend(e.target.value === 'auto' ? null : (e.target.value as BackendName))}
         >

@@ -31,11 +31,13 @@ test('Train is enabled on the first guessed backend, before the backend measurem
   await page.goto(ctx.baseUrl);
   await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor();
   const seen = await page.evaluate(() => window.trainButtonSeen);
-  // Not waiting on the self-test: when Train first showed enabled, the backend was still a guess.
-  expect(seen.backendLineThen).toMatch(/^Backend: (webgpu|webgl|wasm|cpu) \(first guess\)/);
+  // Not waiting on the self-test: when Train first showed enabled, the backend was still a guess
+  // (or, with no GPU worth timing, already the one fast backend, concluded without a self-test).
+  expect(seen.backendLineThen).toMatch(/^Backend: (webgpu|webgl|wasm|cpu) \((first guess|fastest here, nothing to compare)\)/);
   testInfo.annotations.push({ type: 'trainEnabledMs (page clock)', description: String(Math.round(seen.enabledAt)) });
-  // The measurement then finishes on its own and says so in the same status line.
-  await expect(page.getByRole('status').filter({ hasText: BACKEND_LINE })).toContainText('(fastest measured)', { timeout: 120_000 });
+  // The measurement then finishes on its own and says so in the same status line; where nothing but
+  // WebAssembly is worth timing (a software GPU, as on the test machines), none runs and it says that.
+  await expect(page.getByRole('status').filter({ hasText: BACKEND_LINE })).toContainText(/\((fastest measured|fastest here, nothing to compare)\)/, { timeout: 120_000 });
 });
 
 test('moving to the measured fastest backend keeps the step count and the loss history', async ({ ctx }) => {

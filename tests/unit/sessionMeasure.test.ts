@@ -2,7 +2,7 @@
 // guess at once, a measurement that answers mid-run moves the model (weights, Adam state, step,
 // epoch sums) to the faster backend exactly, and GPU backends queue steps and read losses together.
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // Every backend here is the CPU backend under another name, so a move is exact and comparable with
 // a run that never moved; `graphics` decides the first guess (SwiftShader: wasm; a real GPU: webgl).
@@ -62,9 +62,13 @@ function manualMeasurer() {
   };
 }
 
-const WEBGL_FASTEST: BackendReport[] = [
-  { name: 'webgl', works: true, imagesPerSecond: 4200 },
-  { name: 'wasm', works: true, imagesPerSecond: 2000 },
+/** A real GPU: the guess is WebGL, and WebAssembly is worth timing beside it. */
+const REAL_GPU = 'NVIDIA GeForce RTX 3060';
+
+/** What a measurement on a machine with a weak GPU might answer: WebAssembly clearly ahead. */
+const WASM_FASTEST: BackendReport[] = [
+  { name: 'wasm', works: true, imagesPerSecond: 4200 },
+  { name: 'webgl', works: true, imagesPerSecond: 2000 },
   { name: 'cpu', works: true, problem: 'not measured: WebAssembly is faster' },
   { name: 'webgpu', works: false, problem: 'no WebGPU in Node' },
 ];
@@ -80,6 +84,13 @@ async function trainToEnd(session: TrainingSession, events: WorkerEvent[]) {
 }
 
 describe('background backend measurement', () => {
+  beforeEach(() => {
+    graphics.webglRenderer = REAL_GPU;
+  });
+  afterEach(() => {
+    graphics.webglRenderer = 'SwiftShader';
+  });
+
   it('builds the model on the guess without waiting for the measurement, which gets a few batches of the data', async () => {
     const manual = manualMeasurer();
     const events: WorkerEvent[] = [];
@@ -89,7 +100,7 @@ describe('background backend measurement', () => {
     await session.handle({ type: 'configure', config: CONFIG });
     expect(events.filter((event) => event.type === 'status').map((event) => event.type === 'status' && event.status)).toEqual(['preparing', 'idle']);
     const chosen = events.find((event) => event.type === 'backends');
-    expect(chosen?.type === 'backends' && [chosen.chosen, chosen.how]).toEqual(['wasm', 'guess']);
+    expect(chosen?.type === 'backends' && [chosen.chosen, chosen.how]).toEqual(['webgl', 'guess']);
     expect(manual.requests).toHaveLength(1);
     expect(manual.requests[0].data.train.length).toBeLessThanOrEqual(2048);
     expect(manual.requests[0].config.spec).toEqual(CONFIG.spec);
@@ -113,7 +124,7 @@ describe('background backend measurement', () => {
       (event) => {
         events.push(event);
         // Answer once the first epoch is over, so the move happens in the middle of training.
-        if (event.type === 'epoch-end' && event.epoch === 1) manual.answer(WEBGL_FASTEST);
+        if (event.type === 'epoch-end' && event.epoch === 1) manual.answer(WASM_FASTEST);
       },
       { measurer: manual.measurer },
     );
@@ -122,10 +133,10 @@ describe('background backend measurement', () => {
     await trainToEnd(session, events);
 
     const moved = events.find((event) => event.type === 'backend-moved');
-    expect(moved?.type === 'backend-moved' && [moved.from, moved.to]).toEqual(['wasm', 'webgl']);
-    expect(moved?.type === 'backend-moved' && moved.message).toBe('Moved training to WebGL: 2.1x faster than WebAssembly on this model.');
+    expect(moved?.type === 'backend-moved' && [moved.from, moved.to]).toEqual(['webgl', 'wasm']);
+    expect(moved?.type === 'backend-moved' && moved.message).toBe('Moved training to WebAssembly: 2.1x faster than WebGL on this model.');
     const last = events.filter((event) => event.type === 'backends').at(-1);
-    expect(last?.type === 'backends' && [last.chosen, last.how]).toEqual(['webgl', 'measured']);
+    expect(last?.type === 'backends' && [last.chosen, last.how]).toEqual(['wasm', 'measured']);
     // The move happened after epoch 1 and before the end.
     const movedAt = events.indexOf(moved as WorkerEvent);
     expect(movedAt).toBeGreaterThan(events.indexOf(epochEnds(events)[0]));
@@ -147,7 +158,7 @@ describe('background backend measurement', () => {
     await session.handle({ type: 'configure', config: CONFIG });
     await session.handle({ type: 'step' });
     await session.handle({ type: 'step' });
-    manual.answer(WEBGL_FASTEST);
+    manual.answer(WASM_FASTEST);
     await vi.waitFor(() => expect(events.some((event) => event.type === 'backend-moved')).toBe(true));
     await session.handle({ type: 'step' });
     expect(progressSteps(events).at(-1)).toBe(3);
@@ -182,11 +193,34 @@ describe('background backend measurement', () => {
     await session.handle(loadCommand());
     await session.handle({ type: 'configure', config: CONFIG });
     manual.answer([
-      { name: 'webgl', works: true, imagesPerSecond: 2100 },
-      { name: 'wasm', works: true, imagesPerSecond: 2000 },
+      { name: 'wasm', works: true, imagesPerSecond: 2100 },
+      { name: 'webgl', works: true, imagesPerSecond: 2000 },
     ]);
-    await vi.waitFor(() => expect(events.filter((event) => event.type === 'backends').at(-1)).toMatchObject({ chosen: 'wasm', how: 'measured' }));
+    await vi.waitFor(() => expect(events.filter((event) => event.type === 'backends').at(-1)).toMatchObject({ chosen: 'webgl', how: 'measured' }));
     expect(events.some((event) => event.type === 'backend-moved')).toBe(false);
+  });
+
+  it('times nothing where the guess is the only backend worth timing (software graphics), until the user asks', async () => {
+    graphics.webglRenderer = 'SwiftShader';
+    const manual = manualMeasurer();
+    const events: WorkerEvent[] = [];
+    const session = new TrainingSession((event) => events.push(event), { measurer: manual.measurer });
+    await session.handle(loadCommand());
+    await session.handle({ type: 'configure', config: CONFIG });
+    expect(manual.requests).toHaveLength(0);
+    const backends = events.filter((event) => event.type === 'backends');
+    expect(backends.map((event) => event.type === 'backends' && [event.chosen, event.how])).toEqual([
+      ['wasm', 'guess'],
+      ['wasm', 'only'],
+    ]);
+    // The emulated GPU is listed, with why it was not timed.
+    const last = backends.at(-1);
+    expect(last?.type === 'backends' && last.reports.find((report) => report.name === 'webgl')).toMatchObject({ works: true, problem: expect.stringMatching(/^not measured/) });
+    // Reset keeps the conclusion; "Fastest (measure)" still measures when asked.
+    await session.handle({ type: 'reset' });
+    expect(manual.requests).toHaveLength(0);
+    await session.handle({ type: 'set-backend', backend: null });
+    expect(manual.requests).toHaveLength(1);
   });
 });
 
@@ -278,8 +312,8 @@ describe('first guess and move decision', () => {
   });
 
   it('moves only for a clear win or away from a backend that failed its self-test', () => {
-    expect(chooseMove(WEBGL_FASTEST, 'wasm')?.to).toBe('webgl');
-    expect(chooseMove(WEBGL_FASTEST, 'webgl')).toBeNull();
+    expect(chooseMove(WASM_FASTEST, 'webgl')?.to).toBe('wasm');
+    expect(chooseMove(WASM_FASTEST, 'wasm')).toBeNull();
     expect(chooseMove([{ name: 'webgl', works: true, imagesPerSecond: 110 }, { name: 'wasm', works: true, imagesPerSecond: 100 }], 'wasm')).toBeNull();
     const away = chooseMove([{ name: 'webgl', works: true, imagesPerSecond: 50 }, { name: 'wasm', works: false, problem: 'Kernel Conv2DBackpropFilter is not registered' }], 'wasm');
     expect(away?.to).toBe('webgl');
