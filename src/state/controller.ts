@@ -77,9 +77,10 @@ export class AppController {
     this.store.dispatch({ type: 'notice', kind, text });
   }
 
-  async loadBuiltInData(url: string): Promise<void> {
+  /** Load the built-in digits from `url`, or take them from a fetch already under way for it. */
+  async loadBuiltInData(url: string, fetching: Promise<Dataset> = loadBuiltInMnist(url)): Promise<void> {
     try {
-      this.useDataset(await loadBuiltInMnist(url));
+      this.useDataset(await fetching);
     } catch (error) {
       const message = `Could not load the built-in digits: ${error instanceof Error ? error.message : String(error)}`;
       this.store.dispatch({ type: 'dataset-failed', message });
