@@ -187,8 +187,13 @@ export class Trainer {
   private readonly encoder: tf.LayersModel;
   private readonly decoder: tf.LayersModel;
   private readonly optimizer: Adam;
-  /** The dataset on the device once, float32 in [0, 1], [N, H, W, C]; batches are gathered from it. */
-  private readonly images: tf.Tensor4D;
+  /**
+   * The whole dataset on the device once, float32 in [0, 1], [N, H, W, C], for GPU backends to
+   * gather batches from; null on the CPU backends, which cut batches from the bytes in JS (see
+   * imagesAt): there it was never read, yet it cost 100 ms and 31 MB (10,000 digits) to build, on
+   * the way to an enabled Train.
+   */
+  private readonly images: tf.Tensor4D | null;
   /** The caller's pixels 0..255 (not copied): training batches on the CPU backends are cut from them. */
   private readonly pixels: Uint8Array;
   /** The variables the optimizer updates, encoder's then decoder's, in a fixed order. */
@@ -257,10 +262,14 @@ export class Trainer {
       );
       this.optimizer = keep(made, new Adam(this.trainableVariables, training.learningRate));
       this.denseChain = planDenseChain(this.model, this.trainableVariables);
-      // Scaled once here in JS rather than per batch on the device; the backend takes this buffer.
-      const scaled = new Float32Array(data.images.length);
-      for (let i = 0; i < scaled.length; i++) scaled[i] = data.images[i] / 255; // as scaledImages does
-      this.images = tf.tensor4d(scaled, [this.imageCount, ...data.shape], 'float32');
+      if (cutsBatchesInJs()) {
+        this.images = null;
+      } else {
+        // Scaled once here in JS rather than per batch on the device; the backend takes this buffer.
+        const scaled = new Float32Array(data.images.length);
+        for (let i = 0; i < scaled.length; i++) scaled[i] = data.images[i] / 255; // as scaledImages does
+        this.images = keep(made, tf.tensor4d(scaled, [this.imageCount, ...data.shape], 'float32'));
+      }
     } catch (error) {
       made.forEach((resource) => resource.dispose());
       throw error;
@@ -557,7 +566,7 @@ export class Trainer {
     this.disposed = true;
     const pending = this.pendingTerms;
     this.pendingTerms = [];
-    const parts = [() => freeEach(pending), () => this.images.dispose(), () => this.optimizer.dispose(), () => this.model.dispose()];
+    const parts = [() => freeEach(pending), () => this.images?.dispose(), () => this.optimizer.dispose(), () => this.model.dispose()];
     const failures: unknown[] = [];
     for (const free of parts) {
       try {
@@ -583,8 +592,7 @@ export class Trainer {
    * Slice of 1,000 MNIST images took 15 ms, half the cost of encoding them.
    */
   private imagesInRange(start: number, count: number, shape: number[]): tf.Tensor {
-    const backend = tf.getBackend();
-    if (backend !== 'wasm' && backend !== 'cpu') return tf.slice(this.images, [start, 0, 0, 0], [count, ...shape]);
+    if (this.images) return tf.slice(this.images, [start, 0, 0, 0], [count, ...shape]);
     return this.imagesAt(Int32Array.from({ length: count }, (_, i) => start + i));
   }
 
@@ -593,8 +601,7 @@ export class Trainer {
    * batchPixels.ts), the same values the dataset tensor holds; GPU backends gather on the device.
    */
   private imagesAt(indices: Int32Array): tf.Tensor4D {
-    const backend = tf.getBackend();
-    if (backend !== 'wasm' && backend !== 'cpu') return tf.gather(this.images, tf.tensor1d(indices, 'int32'));
+    if (this.images) return tf.gather(this.images, tf.tensor1d(indices, 'int32'));
     const shape = this.config.spec.inputShape;
     const size = pixelsPerImage(shape);
     // A transferred (detached) buffer reads as empty: say so rather than train on zeros.
@@ -644,7 +651,7 @@ export class Trainer {
   private async mapAllImages(batchSize: number, fn: (batch: tf.Tensor) => tf.Tensor): Promise<Float32Array> {
     const { latentDim } = this.config.spec;
     const result = new Float32Array(this.imageCount * latentDim);
-    const [, height, width, channels] = this.images.shape;
+    const [height, width, channels] = this.config.spec.inputShape;
     for (let start = 0; start < this.imageCount; start += batchSize) {
       const count = Math.min(batchSize, this.imageCount - start);
       const output = tf.tidy(() => fn(this.imagesInRange(start, count, [height, width, channels])));
@@ -693,6 +700,12 @@ function freeAbandonedTape(): void {
   if (state.gradientDepth !== 0 || !state.activeTape) return;
   for (const node of state.activeTape) node.saved?.forEach((tensor) => tensor.dispose());
   state.activeTape = [];
+}
+
+/** The CPU backends (wasm, plain JS) take batches cut from the bytes in JS; GPU backends gather on the device. */
+function cutsBatchesInJs(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
 }
 
 function keep<T extends { dispose(): void }>(made: { dispose(): void }[], resource: T): T {
