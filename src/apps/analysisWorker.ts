@@ -1,7 +1,7 @@
 // The analysis worker: rebuilds the current model from weight snapshots on the tfjs wasm backend
 // (CPU if wasm cannot start) and measures it (PCA baseline, denoising, errors, compression) off
 // both the page and the training worker. The API is documented in analysisProtocol.ts.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { activateBackend, errorText } from '../lib/backends';
 import { readTidy } from '../lib/readTensor';
 import { buildAutoencoder, type Autoencoder } from '../model/build';

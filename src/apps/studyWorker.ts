@@ -1,7 +1,7 @@
 // The study worker: decodes and scores generated samples, and trains the three softmax probes of
 // the Features tab, so neither ever runs on the page's thread or inside the training worker.
 // Results that depend only on the data (the pixel probe, PCA of a given size) are kept per dataset.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { createRng } from '../lib/rng';
 import { DecoderReplica } from '../model/decoderReplica';
 import { fitGaussian, choleskyFactor, sampleGaussian, sampleStandardNormal } from './gaussian';

@@ -8,7 +8,7 @@
 // logs, reductions). Here the same arithmetic is the products plus one pass per layer and one for
 // the loss. The values are autodiff's within float32 rounding (only summation orders differ);
 // tests/unit/denseChain.test.ts holds the two to a relative error under 1e-4.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { ACTIVATION_CODES, type KernelModule } from './kernelModule';
 import { copyIn, copyOut, type WasmBackendLike } from './wasmHeap';
 

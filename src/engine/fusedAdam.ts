@@ -2,7 +2,7 @@
 // the wasm backend: the tensor version costs about 14 kernel calls per variable, each with tfjs's
 // bookkeeping, and 3 fresh tensors. The kernel does the same float32 operations in the same
 // order, so weights and moments come out as the tensor version's, bit for bit.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { kernelModuleIfLoaded, type KernelModule } from './kernelModule';
 import { copyIn, copyOut, type WasmBackendLike } from './wasmHeap';
 import { wasmKernelsInstalled } from './wasmKernels';

@@ -1,7 +1,7 @@
 // Reading and writing tfjs wasm-backend tensors from JS: where a tensor's values sit in the
 // backend's heap, and copies between that heap and the engine's own memory (the backend's
 // Emscripten build does not expose its WebAssembly.Memory, so the two modules cannot share one).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import type { KernelModule } from './kernelModule';
 
 /** What the engine needs of tfjs's BackendWasm (not exported as a type by the package). */

@@ -4,7 +4,7 @@
 // the backend's heap into the engine's memory and the result back; the copies cost a few percent
 // of a product (see ARCHITECTURE.md, "The CPU engine"). Identity shares its input's data instead of
 // copying it, as the CPU backend's does: the gradient tape clones every tensor it saves.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { ACTIVATION_CODES, loadKernelModule, type EngineActivation, type KernelModule } from './kernelModule';
 import { copyIn, copyOut, type WasmBackendLike } from './wasmHeap';
 

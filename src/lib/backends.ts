@@ -1,7 +1,7 @@
 // Which TensorFlow.js backends this browser can run, and switching between them.
 // Runs inside the training worker. Feature detection first, then `tf.setBackend`, which itself
 // fails cleanly (returns false) when a backend cannot start; the caller measures the survivors.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 import type { BackendName } from '../train/protocol';
 import type { GraphicsFacts } from './backendGuess';
 import { installWasmKernels } from '../engine/wasmKernels';
@@ -132,7 +132,7 @@ function probeWebGl2(): { renderer: string } | null {
   }
 }
 
-const registered = new Set<BackendName>(['webgl', 'cpu']);
+const registered = new Set<BackendName>(['cpu']);
 let wasmThreadCount: (() => number) | null = null;
 
 /**
@@ -166,7 +166,9 @@ function threadsWorthStarting(): boolean {
 /** Load the optional backend packages only when asked for: they are large. */
 async function register(name: BackendName): Promise<void> {
   if (registered.has(name)) return;
-  if (name === 'webgpu') {
+  if (name === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+  } else if (name === 'webgpu') {
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

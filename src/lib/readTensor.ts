@@ -4,7 +4,7 @@
 // MNIST images (200,000 values) that walk took far longer than the model itself, so the analysis
 // worker spent most of its time there. The tensor is returned from the tidy instead, and read and
 // freed outside it.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 
 /** Run `compute` in a tidy scope and return its result's values; every tensor made is freed. */
 export function readTidy(compute: () => tf.Tensor): Float32Array {

@@ -1,7 +1,7 @@
 // This thread's TensorFlow.js memory figures, published on its global scope as
 // `latentExplorerTensors()` (in the page and in the training worker), where the leak test and the
 // benchmark read them, as they read `latentExplorerMetrics`. Reading them changes nothing.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 
 export interface TensorCounts {
   /** Live tensors on every backend. */

@@ -1,6 +1,6 @@
 // One entry point from a spec to its models: picks the kind's builder and hands it seeds derived
 // from the one model seed, so the same seed always rebuilds the same weights.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../lib/tf';
 import { createRng } from '../lib/rng';
 import { buildDenseDecoder } from './dense';
 import type { Autoencoder, ModelSeeds } from './kinds/autoencoder';

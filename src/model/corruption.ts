@@ -1,6 +1,6 @@
 // Seeded input corruption for the denoising autoencoder. Only the encoder's input is corrupted; the
 // loss still compares with the clean image, which is what teaches the model to remove the noise.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import type { NoiseType } from './spec';
 
 /**

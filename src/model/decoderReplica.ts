@@ -2,7 +2,7 @@
 // the probe never waits for a round trip to the busy worker. Uses whatever tf backend is current.
 // Every kind's decoder maps a code to an image, so one replica serves them all.
 // On a GPU backend whose device is lost, it rebuilds itself from the last weights it was given.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { buildDecoder } from './build';
 import { usesConvBody, type AutoencoderSpec } from './spec';
 import { denseForward, type PlainDenseLayer } from '../engine/denseForward';

@@ -1,7 +1,7 @@
 // Builders for the fully connected encoder and decoder of the basic autoencoder.
 // Each layer's initialiser gets its own seed drawn from the caller's seed, so a seed rebuilds the
 // same weights on any backend; layer names are fixed so snapshots and messages can refer to them.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { pixelsPerImage } from '../data/dataset';
 import { createRng, type Rng } from '../lib/rng';
 import type { AutoencoderSpec } from './spec';

@@ -1,6 +1,6 @@
 // A network's architecture as plain JSON (the tfjs Layers topology) and the names of its weights,
 // which together with the weight values make the standard tfjs model files (model.json + .bin).
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../lib/tf';
 
 export interface NetworkLayout {
   /** `model.toJSON()`'s topology: what tf.loadLayersModel rebuilds the layers from. */

@@ -1,5 +1,5 @@
 // Reconstruction losses between target images and the decoder's output, both with pixels in [0, 1].
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import type { ReconstructionLoss } from './spec';
 
 /** Keeps log() finite when the sigmoid output saturates at exactly 0 or 1 in float32. */

@@ -1,7 +1,7 @@
 // The terms some autoencoder kinds add to the reconstruction loss: the VAE's KL divergence, the
 // sparse autoencoder's activity penalties and the contractive autoencoder's Jacobian penalty.
 // All return scalars and allocate intermediates: call them inside tf.tidy or a gradient function.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import type { Activation } from './spec';
 
 /** Keeps the logs of the KL sparsity penalty finite when a mean activation reaches 0 or 1. */

@@ -1,7 +1,7 @@
 // Moving a model's weights in and out as plain arrays: to post them between threads, or to rebuild a
 // model on another backend. Arrays are always copied, because a backend may hand out (or keep) the
 // very buffer behind a tensor, and a transferred or reused buffer would then corrupt the model.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import type { WeightSnapshot } from '../train/protocol';
 
 /** Copy every weight of the model, in `model.getWeights()` order. */

@@ -1,6 +1,6 @@
 // Does a session's saved state fit the model its settings describe? Builds that model once on the
 // page's CPU backend and compares every weight and optimizer moment shape, before anything is replaced.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { buildAutoencoder } from '../model/build';
 import type { ExperimentConfig } from '../model/spec';
 import type { WeightSnapshot } from '../train/protocol';

@@ -1,7 +1,7 @@
 // The main thread's handle on training: starts the worker (or, if workers cannot start, runs the
 // session in the page), sends typed commands, and keeps a main-thread copy of the decoder so the
 // probe decodes at every animation frame without waiting for a training step.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { DecoderReplica } from '../model/decoderReplica';
 import type { AutoencoderSpec } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';

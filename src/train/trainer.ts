@@ -1,6 +1,6 @@
 // The training loop's state and one-step-at-a-time driver, free of worker and DOM code, so the
 // worker (or a test) owns the loop and can pause, step, evaluate or move backends between steps.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { type ImageShape, pixelsPerImage } from '../data/dataset';
 import { createRng, shuffleInPlace } from '../lib/rng';
 import { buildAutoencoder, type Autoencoder, type LossTerms } from '../model/build';

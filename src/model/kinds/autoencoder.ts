@@ -1,6 +1,6 @@
 // What every autoencoder kind builds: its encoder and decoder models, and how a batch turns into
 // codes, reconstructions and loss terms. The trainer drives any kind through this one shape.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { pixelsPerImage } from '../../data/dataset';
 import { reconstructionLoss } from '../losses';
 import { lossTermNames, type AutoencoderSpec } from '../spec';

@@ -3,7 +3,7 @@
 // layers this is the closed form sum_j (h_j (1 - h_j))^2 * sum_i W_ij^2; with hidden layers the
 // Jacobian product is formed layer by layer (see `contractivePenalty`), costing about latentDim
 // backward passes per step and batch * latentDim * (widest hidden layer) floats of memory.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { pixelsPerImage } from '../../data/dataset';
 import { buildDenseDecoder, buildDenseEncoder } from '../dense';
 import { contractivePenalty, type DenseStep } from '../regularisers';

@@ -2,7 +2,7 @@
 // a dense layer makes the code; the decoder grows the smallest feature map back with stride-2
 // transposed convolutions, crops any excess (28 -> 14 -> 7 -> 4 comes back as 32) and ends in a
 // 3x3 convolution to the image's channels with a sigmoid.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { createRng } from '../../lib/rng';
 import { seededKernel } from '../dense';
 import { resolveKindOptions, type AutoencoderSpec } from '../spec';

@@ -1,7 +1,7 @@
 // The denoising autoencoder: the dense or convolutional body, trained to map a corrupted image to
 // its clean original. Each step draws fresh noise from its own seed; codes, reconstructions and the
 // map use the clean images.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { corruptImages } from '../corruption';
 import { buildDenseDecoder, buildDenseEncoder } from '../dense';
 import { resolveKindOptions, type AutoencoderSpec } from '../spec';

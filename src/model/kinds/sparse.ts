@@ -1,7 +1,7 @@
 // The sparse autoencoder: the dense body plus a penalty on the code activations, either
 // weight * mean |h| (l1, linear code) or weight * sum_j KL(rho || rhoHat_j) (kl, sigmoid code so
 // each unit's batch-mean activation is a firing rate to compare with the target rho).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { buildDenseDecoder, buildDenseEncoder } from '../dense';
 import { klSparsity, l1Sparsity } from '../regularisers';
 import { resolveKindOptions, type AutoencoderSpec } from '../spec';

@@ -4,7 +4,7 @@
 //   reconstruction (summed over an image's pixels, averaged over the batch)
 //   + beta * KL(q(z | x) || N(0, I)) (summed over code units, averaged over the batch),
 // both per image, as in the evidence lower bound. The map shows the means.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { createRng } from '../../lib/rng';
 import { buildDenseDecoder, seededKernel } from '../dense';
 import { gaussianKl } from '../regularisers';
