@@ -122,7 +122,7 @@ export class TrainingClient {
     const from = this.recovery.keptStep;
     const redone = Math.max(0, this.recovery.reportedStep - from);
     const lost = redone > 0 ? ` (the last ${redone} steps are trained again)` : '';
-    this.recovery.lastHeardAt = now;
+    this.recovery.workerReplaced(now);
     if (!this.recovery.allowRestart(now)) {
       this.onNotice(`${reason} again; training moved into the page and carries on from step ${from}${lost}.`);
       this.pending = this.recovery.replay();

@@ -8,8 +8,22 @@ import type { BackendName, TrainerStatus, WorkerCommand, WorkerEvent } from './p
 
 type LoadData = Extract<WorkerCommand, { type: 'load-data' }>;
 
-/** A silent worker is given up on after this long while it trains (it sends progress every step). */
+/**
+ * A silent worker is given up on after this long while it trains (it sends progress several times a
+ * second when steps are quick), or after SLOW_STEP_ALLOWANCE of its slowest steps, if longer.
+ */
 export const WORKER_SILENCE_MS = 15_000;
+/**
+ * Until a training worker has finished a step under the page's eyes, it may be compiling shaders and
+ * taking its first steps: on a software GPU (SwiftShader) a convolutional model's first step took
+ * 10-20 s on an idle machine and more on a loaded one, and each synchronous GL call in the worker
+ * waits for the GPU's queue, so the worker cannot answer meanwhile.
+ */
+export const FIRST_STEP_SILENCE_MS = 90_000;
+/** How many of its slowest steps a worker may stay silent: a model whose steps take 7 s is not hung at 15 s. */
+export const SLOW_STEP_ALLOWANCE = 4;
+/** The longest silence allowed however slow the steps: past it, a worker is taken for hung. */
+export const MAX_SILENCE_MS = 5 * 60_000;
 /** How often the page asks a training worker for its state: what a crash can lose at most. */
 export const STATE_KEEP_INTERVAL_MS = 5_000;
 /** More restarts than this within RESTART_WINDOW_MS means something is wrong that a restart cannot fix. */
@@ -32,6 +46,12 @@ export class WorkerRecoveryLog {
   reportedStep = 0;
   /** When the worker was last heard from (ms, the clock passed in). */
   lastHeardAt: number;
+  /** The last progress report of this worker's current run: its step and when it came. */
+  private lastProgress: { step: number; at: number } | null = null;
+  /** Whether this worker has finished a step since it started training (its shaders are built). */
+  private steppedSinceStart = false;
+  /** The longest time between two progress reports with different steps, while training (ms). */
+  private slowestStepMs = 0;
 
   constructor(now: number) {
     this.lastHeardAt = now;
@@ -82,8 +102,41 @@ export class WorkerRecoveryLog {
   /** Note an event from the worker: it is alive, and its status is kept. */
   recordEvent(event: WorkerEvent, now: number): void {
     this.lastHeardAt = now;
-    if (event.type === 'status') this.status = event.status;
-    else if (event.type === 'progress') this.reportedStep = event.figures.globalStep;
+    if (event.type === 'status') {
+      if (event.status === 'training' && this.status !== 'training') this.startWatchingSteps();
+      this.status = event.status;
+    } else if (event.type === 'progress') {
+      const step = event.figures.globalStep;
+      this.reportedStep = step;
+      if (this.status === 'training') this.noteProgress(step, now);
+    }
+  }
+
+  /** A fresh worker replaces the last one: it starts again from its first step, shaders and all. */
+  workerReplaced(now: number): void {
+    this.lastHeardAt = now;
+    this.startWatchingSteps();
+  }
+
+  /** How long the worker may say nothing while training before it is taken for hung. */
+  silenceLimitMs(): number {
+    if (!this.steppedSinceStart) return FIRST_STEP_SILENCE_MS;
+    return Math.min(MAX_SILENCE_MS, Math.max(WORKER_SILENCE_MS, SLOW_STEP_ALLOWANCE * this.slowestStepMs));
+  }
+
+  private startWatchingSteps(): void {
+    this.lastProgress = null;
+    this.steppedSinceStart = false;
+  }
+
+  private noteProgress(step: number, now: number): void {
+    const last = this.lastProgress;
+    if (last && step === last.step) return;
+    if (last) {
+      this.steppedSinceStart = true;
+      this.slowestStepMs = Math.max(this.slowestStepMs, now - last.at);
+    }
+    this.lastProgress = { step, at: now };
   }
 
   /** A token for a state request; pass it back with the answer. */
@@ -105,7 +158,7 @@ export class WorkerRecoveryLog {
 
   /** True when the worker has said nothing for too long while it should be training. */
   isSilent(now: number): boolean {
-    return this.status === 'training' && now - this.lastHeardAt > WORKER_SILENCE_MS;
+    return this.status === 'training' && now - this.lastHeardAt > this.silenceLimitMs();
   }
 
   /** Count a restart; false when there have been too many lately to try another. */

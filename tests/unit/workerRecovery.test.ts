@@ -2,8 +2,9 @@
 // latest kept state, without keeping a replaced model's state or sending a buffer twice.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RAW_SETTINGS, validateConfig } from '../../src/model/validate';
+import type { ProgressFigures, WorkerEvent } from '../../src/train/protocol';
 import type { TrainerState } from '../../src/train/trainer';
-import { MAX_RESTARTS, WORKER_SILENCE_MS, WorkerRecoveryLog } from '../../src/train/workerRecovery';
+import { FIRST_STEP_SILENCE_MS, MAX_RESTARTS, MAX_SILENCE_MS, SLOW_STEP_ALLOWANCE, WORKER_SILENCE_MS, WorkerRecoveryLog } from '../../src/train/workerRecovery';
 
 function config() {
   const result = validateConfig(DEFAULT_RAW_SETTINGS, [28, 28, 1]);
@@ -75,7 +76,9 @@ describe('WorkerRecoveryLog', () => {
   it('counts silence only while training, and allows a few restarts a minute', () => {
     const log = new WorkerRecoveryLog(0);
     expect(log.isSilent(WORKER_SILENCE_MS * 3)).toBe(false);
-    log.recordEvent({ type: 'status', status: 'training' }, 1000);
+    log.recordEvent({ type: 'status', status: 'training' }, 800);
+    log.recordEvent(progressAt(1), 900);
+    log.recordEvent(progressAt(2), 1000);
     expect(log.isSilent(1000 + WORKER_SILENCE_MS - 1)).toBe(false);
     expect(log.isSilent(1000 + WORKER_SILENCE_MS + 1)).toBe(true);
     log.recordEvent({ type: 'status', status: 'paused' }, 1000);
@@ -84,4 +87,35 @@ describe('WorkerRecoveryLog', () => {
     expect(log.allowRestart(MAX_RESTARTS)).toBe(false);
     expect(log.allowRestart(120_000)).toBe(true);
   });
+
+  it('gives a worker until it finishes a step to compile and take its first one, again after a replacement', () => {
+    const log = new WorkerRecoveryLog(0);
+    log.recordEvent({ type: 'status', status: 'training' }, 0);
+    log.recordEvent(progressAt(0), 1_000); // reported as training starts, before any step
+    expect(log.isSilent(1_000 + WORKER_SILENCE_MS * 2)).toBe(false);
+    expect(log.isSilent(1_000 + FIRST_STEP_SILENCE_MS + 1)).toBe(true);
+    log.recordEvent(progressAt(1), 3_000);
+    expect(log.isSilent(3_000 + WORKER_SILENCE_MS - 1)).toBe(false);
+    expect(log.isSilent(3_000 + WORKER_SILENCE_MS + 1)).toBe(true);
+    log.workerReplaced(40_000);
+    expect(log.isSilent(40_000 + WORKER_SILENCE_MS * 2)).toBe(false);
+    expect(log.isSilent(40_000 + FIRST_STEP_SILENCE_MS + 1)).toBe(true);
+  });
+
+  it('allows a worker whose steps are slow several of its slowest steps of silence, up to a ceiling', () => {
+    const log = new WorkerRecoveryLog(0);
+    log.recordEvent({ type: 'status', status: 'training' }, 0);
+    log.recordEvent(progressAt(1), 10_000);
+    log.recordEvent({ type: 'error', message: 'a notice' }, 10_100); // other events do not count as steps
+    log.recordEvent(progressAt(2), 17_000); // a 7 s step
+    const limit = SLOW_STEP_ALLOWANCE * 7_000;
+    expect(log.isSilent(17_000 + limit - 1)).toBe(false);
+    expect(log.isSilent(17_000 + limit + 1)).toBe(true);
+    log.recordEvent(progressAt(3), 1_017_000); // a step of 1000 s
+    expect(log.isSilent(1_017_000 + MAX_SILENCE_MS + 1)).toBe(true);
+  });
 });
+
+function progressAt(globalStep: number): WorkerEvent {
+  return { type: 'progress', figures: { globalStep } as ProgressFigures };
+}
