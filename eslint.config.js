@@ -27,9 +27,21 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', noDomOrReact] },
   },
   {
+    // lib/ and model/ sit below the training protocol: the types they share live in them.
+    files: ['src/lib/**', 'src/model/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noDomOrReact.patterns,
+          { group: ['**/train/protocol'], message: 'lib/ and model/ never import the training protocol (an upward arrow).' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/viz/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*'], message: 'viz/ never imports tfjs.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*', '**/lib/tf'], message: 'viz/ never imports tfjs.' }] }],
     },
   },
   {
@@ -37,7 +49,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['@tensorflow/*'], message: 'ui/ never imports tfjs.' },
+          { group: ['@tensorflow/*', '**/lib/tf'], message: 'ui/ never imports tfjs.' },
           { group: ['**/train/worker*', '**/train/trainer*'], message: 'ui/ talks to training only through train/client.' },
         ],
       }],

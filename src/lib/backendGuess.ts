@@ -1,6 +1,6 @@
 // The backend to start training on before any backend has been measured: a guess from feature
 // detection alone (is there a real GPU, or only a software rasteriser?), so Train works at once.
-import type { BackendName } from '../train/protocol';
+import type { BackendName } from './backendName';
 
 /** What the browser says about its graphics, read without training anything. */
 export interface GraphicsFacts {

@@ -2,7 +2,7 @@
 // Runs inside the training worker. Feature detection first, then `tf.setBackend`, which itself
 // fails cleanly (returns false) when a backend cannot start; the caller measures the survivors.
 import * as tf from './tf';
-import type { BackendName } from '../train/protocol';
+import type { BackendName } from './backendName';
 import type { GraphicsFacts } from './backendGuess';
 import { installWasmKernels } from '../engine/wasmKernels';
 

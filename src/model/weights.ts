@@ -2,7 +2,12 @@
 // model on another backend. Arrays are always copied, because a backend may hand out (or keep) the
 // very buffer behind a tensor, and a transferred or reused buffer would then corrupt the model.
 import * as tf from '../lib/tf';
-import type { WeightSnapshot } from '../train/protocol';
+
+/** Weights of one network as flat arrays, in the order of `model.getWeights()`. */
+export interface WeightSnapshot {
+  shapes: number[][];
+  values: Float32Array[];
+}
 
 /** Copy every weight of the model, in `model.getWeights()` order. */
 export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {

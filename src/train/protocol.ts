@@ -4,14 +4,10 @@ import type { ImageShape } from '../data/dataset';
 import type { ExperimentConfig } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';
 import type { TrainerState } from './trainer';
+import type { BackendName } from '../lib/backendName';
+import type { WeightSnapshot } from '../model/weights';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-
-/** Weights of one network as flat arrays, in the order of `model.getWeights()`. */
-export interface WeightSnapshot {
-  shapes: number[][];
-  values: Float32Array[];
-}
+export type { BackendName, WeightSnapshot };
 
 export type TrainerStatus = 'idle' | 'preparing' | 'training' | 'paused' | 'done';
 
