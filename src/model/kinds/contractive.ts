@@ -1,8 +1,13 @@
-// The contractive autoencoder: the dense body with a sigmoid code, plus lambda * ||J_f(x)||_F^2,
-// the squared Frobenius norm of the encoder's Jacobian, averaged over the batch. With no hidden
-// layers this is the closed form sum_j (h_j (1 - h_j))^2 * sum_i W_ij^2; with hidden layers the
-// Jacobian product is formed layer by layer (see `contractivePenalty`), costing about latentDim
-// backward passes per step and batch * latentDim * (widest hidden layer) floats of memory.
+// The contractive autoencoder: the dense body with a linear code, plus lambda * ||J_f(x)||_F^2, the
+// squared Frobenius norm of the whole encoder's Jacobian, averaged over the batch. The Jacobian
+// product is formed layer by layer (see `contractivePenalty`), costing about latentDim backward
+// passes per step and batch * latentDim * (widest hidden layer) floats of memory.
+//
+// Why a linear code and not Rifai et al.'s sigmoid one: with a sigmoid code, Adam drove a 2-D code
+// of the digits into saturation within ten steps (every image at one corner of the unit square, a
+// map with nothing on it), whatever lambda (0 included), learning rate or initial scale; a single
+// sigmoid layer did the same. A linear code keeps the map, and the penalty still measures how much
+// the code moves when the image moves (docs/engine.md, "Where a 2-D map's kNN levels off").
 import * as tf from '../../lib/tf';
 import { pixelsPerImage } from '../../data/dataset';
 import { buildDenseDecoder, buildDenseEncoder } from '../dense';
@@ -22,7 +27,7 @@ function kernelOf(layer: tf.layers.Layer): tf.Tensor {
 
 export function buildContractive(spec: AutoencoderSpec, seeds: ModelSeeds): Autoencoder {
   const { contractiveWeight } = resolveKindOptions(spec);
-  const encoder = buildDenseEncoder(spec, seeds.encoder, 'sigmoid');
+  const encoder = buildDenseEncoder(spec, seeds.encoder, 'linear');
   let decoder: tf.LayersModel;
   try {
     decoder = buildDenseDecoder(spec, seeds.decoder);
@@ -47,7 +52,7 @@ export function buildContractive(spec: AutoencoderSpec, seeds: ModelSeeds): Auto
       const steps: DenseStep[] = denseLayers.map((layer, index) => {
         hidden = layer.apply(hidden, { training }) as tf.Tensor;
         const isCode = index === denseLayers.length - 1;
-        return { kernel: kernelOf(layer), output: hidden, activation: isCode ? 'sigmoid' : spec.activation };
+        return { kernel: kernelOf(layer), output: hidden, activation: isCode ? 'linear' : spec.activation };
       });
       const output = run(decoder, hidden, training);
       return withTotal(spec, meanReconstruction(spec, images, output), {
