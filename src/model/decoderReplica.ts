@@ -8,9 +8,8 @@ import { usesConvBody, type AutoencoderSpec } from './spec';
 import { denseForward, type PlainDenseLayer } from '../engine/denseForward';
 import { kernelModuleIfLoaded, kernelsSupported, loadKernelModule } from '../engine/kernelModule';
 import { applyWeights, type WeightSnapshot } from './weights';
-import { resetLostBackend, watchGpuLoss, type GpuLossWatch } from '../train/gpuLoss';
+import { isGpuBackend, looksLikeGpuLoss, resetLostBackend, watchGpuLoss, type GpuLossWatch } from '../lib/gpuLoss';
 import { readTidy } from '../lib/readTensor';
-import { isGpuBackend, looksLikeGpuLoss } from '../train/gpuRecovery';
 
 /** Watches the device under the current backend; tests pass their own. */
 export type LossWatcher = () => GpuLossWatch | null;

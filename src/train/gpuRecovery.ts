@@ -2,15 +2,10 @@
 // crashed GPU process): which backends to try, in which order, and what to tell the user. Plain
 // decisions, free of tfjs and browser APIs, so unit tests can drive them.
 import { BACKEND_WORDS } from './backendMove';
-import type { BackendName } from './protocol';
+import type { BackendName } from '../lib/backendName';
 
 /** The fallback order after a loss: the lost backend first (if it comes back), then the next ones. */
 export const GPU_LOSS_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-/** The backends whose device can be lost. */
-export function isGpuBackend(name: string | null): boolean {
-  return name === 'webgpu' || name === 'webgl';
-}
 
 /**
  * A GPU lost this many times within LOSS_WINDOW_MS is not tried again: a driver that keeps
@@ -58,11 +53,4 @@ export function gpuLossNotice(lost: BackendName, reason: string, to: BackendName
   const redone = Math.max(0, reachedStep - fromStep);
   const again = redone > 0 ? ` (the last ${redone} step${redone === 1 ? ' is' : 's are'} trained again)` : '';
   return `The GPU was lost (${reason}); training goes on on ${where} from step ${fromStep}${again}.`;
-}
-
-/** Words in an error that mean the device is gone rather than a kernel missing or a bad input. */
-const LOSS_WORDS = /CONTEXT_LOST|context (was )?lost|device (was |is )?lost|GPUDevice.*(lost|destroyed)|device.*destroyed/i;
-
-export function looksLikeGpuLoss(message: string): boolean {
-  return LOSS_WORDS.test(message);
 }

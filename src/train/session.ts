@@ -12,8 +12,8 @@ import { chooseMove, type BackendMove } from './backendMove';
 import { READBACK_MAX_MS, stepsPerReadback } from './lossReadback';
 import { pickOnePerClass } from '../data/pickOnePerClass';
 import { yieldToEventLoop } from './yieldToEventLoop';
-import { GpuLostError, resetLostBackend, unlessGpuLost, watchGpuLoss, type GpuLossWatch } from './gpuLoss';
-import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, goodStateInterval, gpuLossNotice, isGpuBackend, looksLikeGpuLoss, recoveryOrder } from './gpuRecovery';
+import { GpuLostError, isGpuBackend, looksLikeGpuLoss, resetLostBackend, unlessGpuLost, watchGpuLoss, type GpuLossWatch } from '../lib/gpuLoss';
+import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, goodStateInterval, gpuLossNotice, recoveryOrder } from './gpuRecovery';
 
 export type Emit = (event: WorkerEvent) => void;
 

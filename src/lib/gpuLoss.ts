@@ -3,8 +3,8 @@
 // worker) and `isContextLost()`; WebGPU: the device's `lost` promise. After a loss, tensors on that
 // backend hold nothing trustworthy (reads give zeros or never settle), so callers must not read
 // state from it: they go back to the last state read while the device was alive.
-import * as tf from '../lib/tf';
-import type { BackendName } from './protocol';
+import * as tf from './tf';
+import type { BackendName } from './backendName';
 
 export interface GpuLossWatch {
   readonly backend: BackendName;
@@ -170,4 +170,16 @@ export function installGpuTestHooks(scope: object): void {
       tensorCount: () => tf.memory().numTensors,
     },
   });
+}
+
+/** The backends whose device can be lost. */
+export function isGpuBackend(name: string | null): boolean {
+  return name === 'webgpu' || name === 'webgl';
+}
+
+/** Words in an error that mean the device is gone rather than a kernel missing or a bad input. */
+const LOSS_WORDS = /CONTEXT_LOST|context (was )?lost|device (was |is )?lost|GPUDevice.*(lost|destroyed)|device.*destroyed/i;
+
+export function looksLikeGpuLoss(message: string): boolean {
+  return LOSS_WORDS.test(message);
 }
