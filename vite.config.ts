@@ -23,7 +23,7 @@ export default defineConfig({
     // (tfjs's and our own kernels) and the packed digits, so after one visit the page loads and
     // trains with the network off. Cached responses keep the headers they were fetched with, so
     // the page stays cross-origin isolated (COOP/COEP) when served from the cache. Registered by
-    // a module import in app.tsx (no inline script, for the Content-Security-Policy). The user's
+    // a module import in startApp.tsx (no inline script, for the Content-Security-Policy). The user's
     // own files are read from disk and never fetched, so they never reach the cache.
     VitePWA({
       injectRegister: false,

@@ -4,7 +4,7 @@
 import { startTrainingWorkerEarly } from './train/earlyWorker';
 
 startTrainingWorkerEarly();
-import('./app').catch((error: unknown) => {
+import('./startApp').catch((error: unknown) => {
   const root = document.getElementById('root');
   if (root) root.textContent = `Latent Explorer could not load (${error instanceof Error ? error.message : String(error)}). Reload the page to try again.`;
 });

@@ -5,7 +5,7 @@
 // loss. `npm run bench` compares the app's training speed with this one on the same backend.
 import * as tf from '@tensorflow/tfjs';
 import { loadBuiltInMnist } from '../data/packedDataset';
-import { activateBackend, setEngineKernelsEnabled } from '../lib/backends';
+import { activateBackend, setEngineKernelsEnabled } from '../backends/activate';
 import { buildDenseDecoder, buildDenseEncoder } from '../model/dense';
 import { buildAutoencoder } from '../model/build';
 import { Trainer } from '../train/trainer';

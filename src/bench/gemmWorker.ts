@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadKernelModule } from '../engine/kernelModule';
 import { installWasmKernels } from '../engine/wasmKernels';
-import { activateBackend, setEngineKernelsEnabled, wasmThreads } from '../lib/backends';
+import { activateBackend, setEngineKernelsEnabled, wasmThreads } from '../backends/activate';
 
 export interface GemmBenchResult {
   /** GFLOP/s of tf.matMul on the wasm backend with its own kernels. */

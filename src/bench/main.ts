@@ -7,7 +7,7 @@ import { BUILT_IN_MNIST_PATH } from '../data/packedDataset';
 import type { BareBenchRequest, BareBenchResult } from './bareTrainingWorker';
 import { runMicroBench, type MicroBenchResult } from './micro';
 import type { GemmBenchResult } from './gemmWorker';
-import { denseTrainingFlopsPerImage } from '../engine/flops';
+import { denseTrainingFlopsPerImage } from '../model/flops';
 
 declare global {
   interface Window {

@@ -3,7 +3,7 @@
 import type { RawSettings } from '../model/validate';
 import type { ProjectionKind } from '../latent/projection';
 import type { ColourMode } from '../viz/pointColouring';
-import type { BuiltInDatasetName, PanelName } from '../state/classroom';
+import type { BuiltInDatasetName, PanelName } from './classroom';
 
 /** The Applications panel's tabs, by their accessible names. */
 export type ApplicationTab =

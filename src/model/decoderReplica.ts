@@ -8,7 +8,7 @@ import { usesConvBody, type AutoencoderSpec } from './spec';
 import { denseForward, type PlainDenseLayer } from '../engine/denseForward';
 import { kernelModuleIfLoaded, kernelsSupported, loadKernelModule } from '../engine/kernelModule';
 import { applyWeights, type WeightSnapshot } from './weights';
-import { isGpuBackend, looksLikeGpuLoss, resetLostBackend, watchGpuLoss, type GpuLossWatch } from '../lib/gpuLoss';
+import { isGpuBackend, looksLikeGpuLoss, resetLostBackend, watchGpuLoss, type GpuLossWatch } from '../backends/gpuLoss';
 import { readTidy } from '../lib/readTensor';
 
 /** Watches the device under the current backend; tests pass their own. */

@@ -7,7 +7,7 @@ import type { BackendChoice, BackendName, BackendReport, ProgressFigures, Traine
 import type { ProjectionKind } from '../latent/projection';
 import type { ProjectionStatus } from './mapBuilder';
 import type { ColourMode } from '../viz/pointColouring';
-import { DEFAULT_CLASSROOM, type ClassroomView } from './classroom';
+import { DEFAULT_CLASSROOM, type ClassroomView } from '../lesson/classroom';
 
 export interface DatasetInfo {
   name: string;

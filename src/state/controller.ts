@@ -13,11 +13,11 @@ import { validateConfig, DEFAULT_RAW_SETTINGS, type AnySettingField, type RawSet
 import type { ExperimentConfig } from '../model/spec';
 import { TrainingClient, type EncodedImages, type ExportedTraining, type ModelSnapshot } from '../train/client';
 import type { TrainerState } from '../train/trainer';
-import type { SessionView } from '../session/sessionFile';
+import type { SessionView } from '../saved/sessionFile';
 import type { BackendName, WorkerEvent } from '../train/protocol';
 import type { MapSnapshot } from './appState';
 import { createStore, type Store } from './store';
-import type { ClassroomView } from './classroom';
+import type { ClassroomView } from '../lesson/classroom';
 import { initialState, reducer, type Action, type AppState, type DatasetInfo, type LossPoint, type ProbeState, type ViewRegion } from './appState';
 
 /** Held-out images per dataset: the built-in MNIST gives 9,000 to train on and 1,000 to judge by. */

@@ -1,7 +1,7 @@
 // The link's view keys beyond the model settings: dataset, colouring, palette, presenter mode,
 // lesson step, hidden panels, the held-out anomaly class and the map's zoom. One row per key, each parsing its text or saying why not, and
 // writing its value back, so a new key is one more row.
-import { BUILT_IN_DATASETS, PALETTES, PANEL_NAMES, type BuiltInDatasetName, type PaletteName, type PanelName } from './classroom';
+import { BUILT_IN_DATASETS, PALETTES, PANEL_NAMES, type BuiltInDatasetName, type PaletteName, type PanelName } from '../lesson/classroom';
 import { LESSON_STEPS } from '../lesson/steps';
 import type { ColourMode } from '../viz/pointColouring';
 

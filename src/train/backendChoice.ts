@@ -1,8 +1,8 @@
 // The backend decisions that need no session state: the first guess from feature detection, a
 // measurement taken in place, and how a background measurement's reports join what this worker saw.
 import { usesConvBody, type ExperimentConfig } from '../model/spec';
-import { activateBackend, detectBackends, readGraphicsFacts, wasmThreads } from '../lib/backends';
-import { backendsNotWorthMeasuring, guessBackend } from '../lib/backendGuess';
+import { activateBackend, detectBackends, readGraphicsFacts, wasmThreads } from '../backends/activate';
+import { backendsNotWorthMeasuring, guessBackend } from '../backends/backendGuess';
 import { SELF_TEST_ORDER, measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
 import type { TrainerData } from './trainer';
 import type { BackendName, BackendReport } from './protocol';

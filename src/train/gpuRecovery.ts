@@ -2,7 +2,7 @@
 // crashed GPU process): which backends to try, in which order, and what to tell the user. Plain
 // decisions, free of tfjs and browser APIs, so unit tests can drive them.
 import { BACKEND_WORDS } from './backendMove';
-import type { BackendName } from '../lib/backendName';
+import type { BackendName } from '../backends/backendName';
 
 /** The fallback order after a loss: the lost backend first (if it comes back), then the next ones. */
 export const GPU_LOSS_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];

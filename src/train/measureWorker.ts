@@ -1,8 +1,8 @@
 // The backend measurement's own worker: times the self-test on every backend while the training
 // worker goes on training, so nobody waits for the measurement. One request, one answer.
-import { activateBackend, detectBackends, errorText, readGraphicsFacts } from '../lib/backends';
+import { activateBackend, detectBackends, errorText, readGraphicsFacts } from '../backends/activate';
 import { backendDetail } from './backendChoice';
-import { backendsNotWorthMeasuring } from '../lib/backendGuess';
+import { backendsNotWorthMeasuring } from '../backends/backendGuess';
 import { usesConvBody } from '../model/spec';
 import { measureBackends } from './selfTest';
 import type { MeasureRequest, MeasureAnswer } from './backgroundMeasure';

@@ -4,7 +4,7 @@ import type { ImageShape } from '../data/dataset';
 import type { ExperimentConfig } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';
 import type { TrainerState } from './trainer';
-import type { BackendName } from '../lib/backendName';
+import type { BackendName } from '../backends/backendName';
 import type { WeightSnapshot } from '../model/weights';
 
 export type { BackendName, WeightSnapshot };

@@ -1,7 +1,7 @@
 // The backend self-test: train a few steps of the real model on each backend the browser has and
 // time them. Runs in its own worker beside training (see measureWorker), or in place when asked.
 import type { ExperimentConfig } from '../model/spec';
-import { errorText } from '../lib/backends';
+import { errorText } from '../backends/activate';
 import { Trainer, type TrainerData } from './trainer';
 import type { BackendName, BackendReport } from './protocol';
 

@@ -2,7 +2,7 @@
 // step loop, and reports through `emit`. Free of worker APIs so it can also run in the page
 // (the fallback when a worker cannot start) and be driven directly by tests.
 import type { ExperimentConfig } from '../model/spec';
-import { activateBackend, errorText } from '../lib/backends';
+import { activateBackend, errorText } from '../backends/activate';
 import { Trainer, type TermValues, type TrainerData, type TrainerState } from './trainer';
 import type { BackendName, BackendReport, ProgressFigures, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
 import { selfTestConfig, selfTestData } from './selfTest';
@@ -12,7 +12,7 @@ import { chooseMove, type BackendMove } from './backendMove';
 import { READBACK_MAX_MS, stepsPerReadback } from './lossReadback';
 import { pickOnePerClass } from '../data/pickOnePerClass';
 import { yieldToEventLoop } from './yieldToEventLoop';
-import { GpuLostError, isGpuBackend, looksLikeGpuLoss, resetLostBackend, unlessGpuLost, watchGpuLoss, type GpuLossWatch } from '../lib/gpuLoss';
+import { GpuLostError, isGpuBackend, looksLikeGpuLoss, resetLostBackend, unlessGpuLost, watchGpuLoss, type GpuLossWatch } from '../backends/gpuLoss';
 import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, goodStateInterval, gpuLossNotice, recoveryOrder } from './gpuRecovery';
 
 export type Emit = (event: WorkerEvent) => void;

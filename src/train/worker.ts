@@ -3,7 +3,7 @@
 import { TrainingSession } from './session';
 import { transferablesOf, type WorkerCommand, type WorkerEvent } from './protocol';
 import { publishTensorCounts } from '../lib/tensorCounts';
-import { installGpuTestHooks } from '../lib/gpuLoss';
+import { installGpuTestHooks } from '../backends/gpuLoss';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<WorkerCommand>) => void) | null;

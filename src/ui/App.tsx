@@ -24,7 +24,7 @@ import { Panel } from './classroom/Panel';
 import { ConfirmHost } from './classroom/confirm';
 import { Announcer } from './classroom/Announcer';
 import { LessonPanel } from './lesson/LessonPanel';
-import { SessionPanel } from './session/SessionPanel';
+import { SessionPanel } from './saved/SessionPanel';
 import './classroom/classroom.css';
 import { useState } from 'react';
 import type { AppController } from '../state/controller';

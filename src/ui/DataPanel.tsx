@@ -13,7 +13,7 @@ import {
 import { limitsSentence } from '../data/limits';
 import { useAppState, useController } from './controllerContext';
 import { builtInSet } from './builtInSets';
-import type { DataSource } from '../state/classroom';
+import type { DataSource } from '../lesson/classroom';
 import './dataPanel.css';
 
 type Source = DataSource;

@@ -3,7 +3,7 @@
 import { loadBuiltInMnist, BUILT_IN_MNIST_PATH } from '../data/packedDataset';
 import { generateEmojiInWorker, generateInWorker, type LoadProgress, type LoadReport } from '../data/loadFiles';
 import type { Dataset } from '../data/dataset';
-import type { BuiltInDatasetName } from '../state/classroom';
+import type { BuiltInDatasetName } from '../lesson/classroom';
 import type { AppController } from '../state/controller';
 
 /** Generated sets always use this seed, so "Shapes" or "Emoji" is the same images every time it is picked. */

@@ -111,7 +111,7 @@ test('the built app carries a strict Content-Security-Policy and runs under it w
   console.log(`csp: trained on ${trainedOn.join(', ')} of ${backends.join(', ')}`);
   expect(trainedOn).toEqual(expect.arrayContaining(['wasm', 'cpu', ...(offered.includes('webgl') ? ['webgl'] : [])]));
   // Cross-origin isolated, so wasm may start its threads (blob: workers and their importScripts;
-  // on 4 or more cores, see threadsWorthStarting in src/lib/backends.ts).
+  // on 4 or more cores, see threadsWorthStarting in src/backends/activate.ts).
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 
   expect(await page.evaluate(() => globalThis.cspViolations)).toEqual([]);

@@ -9,7 +9,7 @@ import {
   positionOfThreshold,
   stepThreshold,
   thresholdAtPosition,
-} from '../../src/apps/anomalyHistogram';
+} from '../../src/analysis/anomalyHistogram';
 
 describe('errorHistogram', () => {
   it('spans 0 to the largest error and its shares add up to 1, ignoring non-finite errors', () => {

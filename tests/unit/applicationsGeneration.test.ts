@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/lib/rng';
-import { choleskyFactor, fitGaussian, sampleGaussian, sampleStandardNormal } from '../../src/apps/gaussian';
-import { referenceImages, scoreSamples } from '../../src/apps/sampleScore';
+import { choleskyFactor, fitGaussian, sampleGaussian, sampleStandardNormal } from '../../src/analysis/gaussian';
+import { referenceImages, scoreSamples } from '../../src/analysis/sampleScore';
 
 describe('Gaussian fitted to codes', () => {
   it('fits the hand-computed mean and covariance of four points', () => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Every backend is the CPU backend here: no browser, no worker.
-vi.mock('../../src/lib/backends', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['wasm', 'cpu'] }));
+vi.mock('../../src/backends/activate', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['wasm', 'cpu'] }));
 
 import { TrainingSession } from '../../src/train/session';
 import type { WorkerCommand, WorkerEvent } from '../../src/train/protocol';

@@ -1,12 +1,12 @@
 // The Applications tabs' maths: PSNR, ROC and AUC, the PCA baseline's error, code quantisation and
 // the JPEG quality search.
 import { describe, expect, it } from 'vitest';
-import { imagePsnr, meanPsnr, perImageLoss, psnrFromMse, PSNR_CAP_DB } from '../../src/apps/imageMetrics';
-import { areaUnderCurve, precisionRecallAt, rocCurve } from '../../src/apps/roc';
-import { codeBytes, codeRanges, compressionRatio, quantiseCodes } from '../../src/apps/codeQuantise';
-import { jpegScanBytes, searchQuality } from '../../src/apps/jpegSearch';
-import { fitPixelPca, projectPixels } from '../../src/apps/pixelPca';
-import { reconstructFromScores } from '../../src/apps/pcaBaseline';
+import { imagePsnr, meanPsnr, perImageLoss, psnrFromMse, PSNR_CAP_DB } from '../../src/analysis/imageMetrics';
+import { areaUnderCurve, precisionRecallAt, rocCurve } from '../../src/analysis/roc';
+import { codeBytes, codeRanges, compressionRatio, quantiseCodes } from '../../src/analysis/codeQuantise';
+import { jpegScanBytes, searchQuality } from '../../src/analysis/jpegSearch';
+import { fitPixelPca, projectPixels } from '../../src/analysis/pixelPca';
+import { reconstructFromScores } from '../../src/analysis/pcaBaseline';
 import { createRng } from '../../src/lib/rng';
 
 describe('PSNR', () => {

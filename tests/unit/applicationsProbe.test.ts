@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/lib/rng';
-import { accuracyOf, confusionMatrix, predictProbe, probeAccuracy, trainSoftmaxProbe } from '../../src/apps/softmaxProbe';
-import { fitPixelPca, projectPixels } from '../../src/apps/pixelPca';
+import { accuracyOf, confusionMatrix, predictProbe, probeAccuracy, trainSoftmaxProbe } from '../../src/analysis/softmaxProbe';
+import { fitPixelPca, projectPixels } from '../../src/analysis/pixelPca';
 
 /** Three well-separated clusters in 2-D, with a seeded spread. */
 function clusters(perClass: number, seed: number) {

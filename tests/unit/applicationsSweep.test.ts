@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SWEEP_SIZES, sweepConfig, sweepSubset, sweepVerdict, type SweepPoint } from '../../src/apps/bottleneckSweep';
-import { codesCsv, csvField } from '../../src/apps/codesCsv';
+import { SWEEP_SIZES, sweepConfig, sweepSubset, sweepVerdict, type SweepPoint } from '../../src/analysis/bottleneckSweep';
+import { codesCsv, csvField } from '../../src/analysis/codesCsv';
 import type { AutoencoderKind, ExperimentConfig } from '../../src/model/spec';
 import { validateConfig, DEFAULT_RAW_SETTINGS } from '../../src/model/validate';
 import { Trainer } from '../../src/train/trainer';

@@ -6,8 +6,8 @@ import { DecoderReplica } from '../../src/model/decoderReplica';
 import { buildDenseDecoder } from '../../src/model/dense';
 import type { AutoencoderSpec } from '../../src/model/spec';
 import { snapshotWeights } from '../../src/model/weights';
-import type { GpuLossWatch } from '../../src/lib/gpuLoss';
-import { isGpuBackend, looksLikeGpuLoss, unlessGpuLost, GpuLostError } from '../../src/lib/gpuLoss';
+import type { GpuLossWatch } from '../../src/backends/gpuLoss';
+import { isGpuBackend, looksLikeGpuLoss, unlessGpuLost, GpuLostError } from '../../src/backends/gpuLoss';
 import {
   GOOD_STATE_INTERVAL_MS,
   LOSS_WINDOW_MS,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { whenPageSettles } from '../../src/session/offlineTiming';
+import { whenPageSettles } from '../../src/offline/offlineTiming';
 import type { AppState } from '../../src/state/appState';
 
 type Watched = Pick<AppState, 'dataset' | 'status'>;

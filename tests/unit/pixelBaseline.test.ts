@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PixelBaselineCache, computePixelBaseline, type BaselineData } from '../../src/apps/pixelBaseline';
+import { PixelBaselineCache, computePixelBaseline, type BaselineData } from '../../src/analysis/pixelBaseline';
 import { createRng } from '../../src/lib/rng';
 
 /** 60 images of 4 x 4 pixels in 3 classes, each class brighter in its own corner. */

@@ -1,8 +1,8 @@
 // When autosaves happen: on a clock while training, once when training stops, never two at once,
 // and a failed save is reported without stopping the schedule. Also the in-memory session store.
 import { describe, expect, it } from 'vitest';
-import { AutosaveScheduler, type Timers } from '../../src/session/autosave';
-import { MemorySessionStore, pruneSessions, type SessionSummary } from '../../src/session/sessionStore';
+import { AutosaveScheduler, type Timers } from '../../src/saved/autosave';
+import { MemorySessionStore, pruneSessions, type SessionSummary } from '../../src/saved/sessionStore';
 
 /** Timers driven by hand: `tick()` fires every interval that is running. */
 function manualTimers() {

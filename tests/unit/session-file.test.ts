@@ -7,9 +7,9 @@ import { patternData, PATTERN_SHAPE } from '../fixtures/patternData';
 import { Trainer } from '../../src/train/trainer';
 import { DEFAULT_RAW_SETTINGS, validateConfig, type RawSettings } from '../../src/model/validate';
 import type { ExperimentConfig } from '../../src/model/spec';
-import { readSessionZip, writeSessionZip, SessionFileError, type SessionContents } from '../../src/session/sessionFile';
-import { checkSessionFitsModel } from '../../src/session/modelCheck';
-import { datasetFingerprint } from '../../src/session/fingerprint';
+import { readSessionZip, writeSessionZip, SessionFileError, type SessionContents } from '../../src/saved/sessionFile';
+import { checkSessionFitsModel } from '../../src/saved/modelCheck';
+import { datasetFingerprint } from '../../src/saved/fingerprint';
 
 const RAW: RawSettings = { ...DEFAULT_RAW_SETTINGS, hiddenSizes: '16', latentDim: '2', batchSize: '16', epochs: '3', seed: '7' };
 const data = patternData(120, 20, 3);

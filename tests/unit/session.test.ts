@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 // to a "wasm" that works, without a browser.
 // The graphics the first guess sees; tests switch it to a "real GPU" to train on webgl's queued path.
 const graphics = vi.hoisted(() => ({ webglRenderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)' }));
-vi.mock('../../src/lib/backends', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['webgl', 'wasm', 'cpu'], graphics }));
+vi.mock('../../src/backends/activate', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['webgl', 'wasm', 'cpu'], graphics }));
 
 import { TrainingSession } from '../../src/train/session';
 import { Trainer } from '../../src/train/trainer';

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 // Every backend here is the CPU backend under another name, so a move is exact and comparable with
 // a run that never moved; `graphics` decides the first guess (SwiftShader: wasm; a real GPU: webgl).
 const graphics = vi.hoisted(() => ({ webglRenderer: 'SwiftShader' }));
-vi.mock('../../src/lib/backends', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['webgl', 'wasm', 'cpu'], graphics }));
+vi.mock('../../src/backends/activate', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['webgl', 'wasm', 'cpu'], graphics }));
 
 import { TrainingSession } from '../../src/train/session';
 import { Trainer } from '../../src/train/trainer';
@@ -17,7 +17,7 @@ import type { ExperimentConfig } from '../../src/model/spec';
 import { createRng } from '../../src/lib/rng';
 import { splitDataset } from '../../src/data/dataset';
 import { chooseMove } from '../../src/train/backendMove';
-import { backendsNotWorthMeasuring, guessBackend, type GraphicsFacts } from '../../src/lib/backendGuess';
+import { backendsNotWorthMeasuring, guessBackend, type GraphicsFacts } from '../../src/backends/backendGuess';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternData, PATTERN_SHAPE } from '../fixtures/patternData';
 import { Trainer } from '../../src/train/trainer';
 import { DEFAULT_RAW_SETTINGS, validateConfig, type RawSettings } from '../../src/model/validate';
-import { readSessionZip, type SessionContents } from '../../src/session/sessionFile';
-import { SessionZipper } from '../../src/session/sessionZipper';
-import { answerZipRequest, type ZipReply, type ZipRequest } from '../../src/session/zipProtocol';
+import { readSessionZip, type SessionContents } from '../../src/saved/sessionFile';
+import { SessionZipper } from '../../src/saved/sessionZipper';
+import { answerZipRequest, type ZipReply, type ZipRequest } from '../../src/saved/zipProtocol';
 
 const RAW: RawSettings = { ...DEFAULT_RAW_SETTINGS, hiddenSizes: '16', latentDim: '2', batchSize: '16', epochs: '3', seed: '7' };
 const data = patternData(120, 20, 3);

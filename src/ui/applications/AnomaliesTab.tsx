@@ -2,8 +2,8 @@
 // threshold, the highest-error images (a click makes one the probe's source), and, when a class was
 // held out of training, that class as the anomalies: the ROC curve, its AUC, precision and recall.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { evenSubset } from '../../apps/imageMetrics';
-import { areaUnderCurve, precisionRecallAt, rocCurve, type RocPoint } from '../../apps/roc';
+import { evenSubset } from '../../analysis/imageMetrics';
+import { areaUnderCurve, precisionRecallAt, rocCurve, type RocPoint } from '../../analysis/roc';
 import {
   errorHistogram,
   errorQuantile,
@@ -12,7 +12,7 @@ import {
   stepThreshold,
   thresholdAtPosition,
   type ErrorHistogram,
-} from '../../apps/anomalyHistogram';
+} from '../../analysis/anomalyHistogram';
 import type { DatasetInfo } from '../../state/appState';
 import { drawImage } from '../../viz/imageTile';
 import { askToDiscard } from '../classroom/confirm';

@@ -1,8 +1,8 @@
 // The Applications panel: one tab per use of an autoencoder, each measured on the model being
 // trained. Owns the analysis worker and the measure tick that tells the tabs when to measure again.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { AnalysisClient } from '../../apps/analysisClient';
-import type { ModelSlot } from '../../apps/analysisProtocol';
+import { AnalysisClient } from '../../analysis/analysisClient';
+import type { ModelSlot } from '../../analysis/analysisProtocol';
 import type { AppController } from '../../state/controller';
 import { useAppState, useController } from '../controllerContext';
 import { ApplicationsContext, type ApplicationsContextValue, type MeasuredModel } from './applicationsContext';

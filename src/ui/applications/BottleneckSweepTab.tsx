@@ -4,9 +4,9 @@
 // measured curves show them. The sweep lives in a small module store, so it keeps running and
 // keeps its results while another tab is open.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { SWEEP_SIZES, sweepVerdict, type SweepPoint } from '../../apps/bottleneckSweep';
-import { SweepRun } from '../../apps/sweepClient';
-import type { SweepEvent } from '../../apps/sweepProtocol';
+import { SWEEP_SIZES, sweepVerdict, type SweepPoint } from '../../analysis/bottleneckSweep';
+import { SweepRun } from '../../analysis/sweepClient';
+import type { SweepEvent } from '../../analysis/sweepProtocol';
 import type { AppController } from '../../state/controller';
 import { renderSweepChart } from '../../viz/sweepChart';
 import { useController } from '../controllerContext';

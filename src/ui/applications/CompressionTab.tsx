@@ -1,9 +1,9 @@
 // Compression: the code as a compressed file. Bytes of the input and of the code at several bit
 // depths, what the decoder makes of each, and JPEG squeezed to the same number of bytes.
 import { useMemo, useState } from 'react';
-import { CODE_BITS, type CodeBits } from '../../apps/analysisProtocol';
-import { compressionRatio } from '../../apps/codeQuantise';
-import { evenSubset } from '../../apps/imageMetrics';
+import { CODE_BITS, type CodeBits } from '../../analysis/analysisProtocol';
+import { compressionRatio } from '../../analysis/codeQuantise';
+import { evenSubset } from '../../analysis/imageMetrics';
 import { pickOnePerClass } from '../../data/pickOnePerClass';
 import { Figure } from './Figure';
 import { ImageRows, type ImageRow } from './ImageRows';

@@ -1,7 +1,7 @@
 // Denoising: one noise (the denoising kind's choices) on held-out images, and how much the model
 // cleans it, as mean PSNR before and after. In compare mode both models get the same noisy images.
 import { useMemo, useState } from 'react';
-import { evenSubset } from '../../apps/imageMetrics';
+import { evenSubset } from '../../analysis/imageMetrics';
 import { pickOnePerClass } from '../../data/pickOnePerClass';
 import { NOISE_CHOICES, KIND_CHOICES } from '../../model/validate';
 import { resolveKindOptions, type NoiseType } from '../../model/spec';
@@ -9,7 +9,7 @@ import { useAppState } from '../controllerContext';
 import { Figure } from './Figure';
 import { ImageRows, type ImageRow } from './ImageRows';
 import { measurementNote, useMeasurement } from './useMeasurement';
-import type { ModelSlot } from '../../apps/analysisProtocol';
+import type { ModelSlot } from '../../analysis/analysisProtocol';
 
 const EVAL_LIMIT = 500;
 const SHOWN = 8;

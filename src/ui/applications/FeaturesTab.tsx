@@ -3,9 +3,9 @@
 // components as the code; held-out accuracy says how much class information each keeps in a
 // linearly readable form. The codes can be exported as CSV for use elsewhere.
 import { useEffect, useState } from 'react';
-import { codesCsv } from '../../apps/codesCsv';
-import { studyClient } from '../../apps/studyClient';
-import type { FeaturesResult } from '../../apps/studyProtocol';
+import { codesCsv } from '../../analysis/codesCsv';
+import { studyClient } from '../../analysis/studyClient';
+import type { FeaturesResult } from '../../analysis/studyProtocol';
 import { useAppState, useController } from '../controllerContext';
 import { formatPercent } from '../format';
 import { useApplications } from './applicationsContext';

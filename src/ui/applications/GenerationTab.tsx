@@ -4,8 +4,8 @@
 // against the training images, and real held-out images are scored the same way for reference.
 import { useEffect, useRef, useState } from 'react';
 import type { ImageShape } from '../../data/dataset';
-import { studyClient } from '../../apps/studyClient';
-import type { GenerationResult, GridScore } from '../../apps/studyProtocol';
+import { studyClient } from '../../analysis/studyClient';
+import type { GenerationResult, GridScore } from '../../analysis/studyProtocol';
 import { drawImage } from '../../viz/imageTile';
 import { formatPercent } from '../format';
 import { useApplications } from './applicationsContext';

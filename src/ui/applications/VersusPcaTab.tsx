@@ -1,7 +1,7 @@
 // Versus PCA: the autoencoder against the linear baseline with as many components as its code,
 // on the same held-out images, in the model's own loss; and PCA's 2-D map against the model's.
 import { useEffect, useMemo, useState } from 'react';
-import { evenSubset } from '../../apps/imageMetrics';
+import { evenSubset } from '../../analysis/imageMetrics';
 import { pickOnePerClass } from '../../data/pickOnePerClass';
 import { useAppState, useController } from '../controllerContext';
 import { formatLoss, formatPercent } from '../format';

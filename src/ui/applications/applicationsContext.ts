@@ -1,12 +1,12 @@
 // What every Applications tab can reach: the measure tick, the analysis worker, and the current
 // model (weights of both networks, its config, the dataset, its codes and map) synced into that worker.
 import { createContext, useContext } from 'react';
-import type { AnalysisClient } from '../../apps/analysisClient';
+import type { AnalysisClient } from '../../analysis/analysisClient';
 import type { DatasetInfo, LatentSnapshot, MapSnapshot } from '../../state/appState';
 import type { ExperimentConfig } from '../../model/spec';
 import type { AppController } from '../../state/controller';
 import type { ModelSnapshot } from '../../train/client';
-import type { ModelSlot } from '../../apps/analysisProtocol';
+import type { ModelSlot } from '../../analysis/analysisProtocol';
 
 /** One model as it was at one measure tick, already loaded into the analysis worker under `slot`. */
 export interface MeasuredModel {

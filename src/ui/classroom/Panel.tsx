@@ -1,6 +1,6 @@
 // A panel a link can hide (`hide=...`) and presenter mode can leave out when the step does not need it.
 import type { ReactNode } from 'react';
-import { PRESENTER_PANELS, type PanelName } from '../../state/classroom';
+import { PRESENTER_PANELS, type PanelName } from '../../lesson/classroom';
 import { LESSON_STEPS } from '../../lesson/steps';
 import type { AppState } from '../../state/appState';
 import { useAppState } from '../controllerContext';

@@ -1,6 +1,6 @@
 // Hands the session keeper (save, open, autosave) to the session panel.
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { KeeperView, SessionKeeper } from '../../session/sessionKeeper';
+import type { KeeperView, SessionKeeper } from '../../saved/sessionKeeper';
 
 export const SessionKeeperContext = createContext<SessionKeeper | null>(null);
 

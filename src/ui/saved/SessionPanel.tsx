@@ -1,8 +1,8 @@
 // Sessions and exports: save the whole session to one file or open one, the autosaved sessions
 // (open or delete each), whether the user's own images go with a save, and the three exports.
 import { useId, useState, type ChangeEvent } from 'react';
-import type { SessionKeeper } from '../../session/sessionKeeper';
-import { formatDate } from '../../session/sessionKeeper';
+import type { SessionKeeper } from '../../saved/sessionKeeper';
+import { formatDate } from '../../saved/sessionKeeper';
 import { useAppState, useController } from '../controllerContext';
 import { useKeeperView, useSessionKeeper } from './sessionContext';
 import { decodedPng, downloadBlob, lossHistoryCsv, mapPng } from './exports';

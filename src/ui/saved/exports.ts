@@ -6,7 +6,7 @@ import { drawMapExport, EXPORT_HEIGHT, EXPORT_WIDTH, type MapExportInput } from 
 import { codeColumn, mutedClassColors, rampCss, robustScale, valueColors } from '../../viz/pointColouring';
 import type { AppState, LossPoint } from '../../state/appState';
 import type { AppController } from '../../state/controller';
-import { kindLabel } from '../../session/sessionKeeper';
+import { kindLabel } from '../../saved/sessionKeeper';
 
 /** The map picture is drawn at this multiple of its layout size. */
 export const MAP_EXPORT_SCALE = 2;

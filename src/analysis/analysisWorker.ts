@@ -2,7 +2,7 @@
 // (CPU if wasm cannot start) and measures it (PCA baseline, denoising, errors, compression) off
 // both the page and the training worker. The API is documented in analysisProtocol.ts.
 import * as tf from '../lib/tf';
-import { activateBackend, errorText } from '../lib/backends';
+import { activateBackend, errorText } from '../backends/activate';
 import { readTidy } from '../lib/readTensor';
 import { buildAutoencoder, type Autoencoder } from '../model/build';
 import { corruptImages } from '../model/corruption';

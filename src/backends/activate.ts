@@ -1,7 +1,7 @@
 // Which TensorFlow.js backends this browser can run, and switching between them.
 // Runs inside the training worker. Feature detection first, then `tf.setBackend`, which itself
 // fails cleanly (returns false) when a backend cannot start; the caller measures the survivors.
-import * as tf from './tf';
+import * as tf from '../lib/tf';
 import type { BackendName } from './backendName';
 import type { GraphicsFacts } from './backendGuess';
 import { installWasmKernels } from '../engine/wasmKernels';

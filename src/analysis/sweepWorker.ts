@@ -1,7 +1,7 @@
 // The bottleneck sweep: trains the current kind and settings at each latent size for a fixed time,
 // with the same Trainer as the app, then measures training and held-out error and a code probe.
 // Runs in its own worker, so the model on screen and its training worker are never touched.
-import { activateBackend, errorText } from '../lib/backends';
+import { activateBackend, errorText } from '../backends/activate';
 import type { BackendName } from '../train/protocol';
 import { Trainer } from '../train/trainer';
 import { sweepConfig, sweepSubset, type SweepPoint } from './bottleneckSweep';

@@ -8,12 +8,12 @@ import { liveHash } from './ui/classroom/classroomLink';
 import { DEFAULT_RAW_SETTINGS } from './model/validate';
 import { ControllerContext } from './ui/controllerContext';
 import { App } from './ui/App';
-import { SessionKeeper } from './session/sessionKeeper';
-import { IndexedDbSessionStore, MemorySessionStore } from './session/sessionStore';
-import { SessionKeeperContext } from './ui/session/sessionContext';
-import { startWithAutosave } from './ui/session/startSession';
-import { registerOfflineSupport } from './session/offline';
-import { whenPageSettles } from './session/offlineTiming';
+import { SessionKeeper } from './saved/sessionKeeper';
+import { IndexedDbSessionStore, MemorySessionStore } from './saved/sessionStore';
+import { SessionKeeperContext } from './ui/saved/sessionContext';
+import { startWithAutosave } from './ui/saved/startSession';
+import { registerOfflineSupport } from './offline/offline';
+import { whenPageSettles } from './offline/offlineTiming';
 import { publishTensorCounts } from './lib/tensorCounts';
 import './styles.css';
 

@@ -3,7 +3,7 @@
 import type { AppController } from '../../state/controller';
 import type { LinkView } from '../../state/linkView';
 import type { RawSettings } from '../../model/validate';
-import type { SessionKeeper } from '../../session/sessionKeeper';
+import type { SessionKeeper } from '../../saved/sessionKeeper';
 import { opensOnBuiltInDigits, startFromLink } from '../classroom/startFromLink';
 import { BUILT_IN_MNIST_PATH, loadBuiltInMnist } from '../../data/packedDataset';
 

@@ -1,6 +1,6 @@
 // Floating-point work of one training step, counted from the layer sizes, for the bench's
 // training GFLOP/s: each multiply-add is 2 FLOP, done three times per step (forward, dx, dW).
-import type { AutoencoderSpec } from '../model/spec';
+import type { AutoencoderSpec } from './spec';
 
 /** Multiply-adds of one image's forward pass through a dense autoencoder (encoder and mirrored decoder). */
 export function denseMultiplyAdds(spec: Pick<AutoencoderSpec, 'inputShape' | 'hiddenSizes' | 'latentDim'>): number {

@@ -3,7 +3,7 @@
 // worker) and `isContextLost()`; WebGPU: the device's `lost` promise. After a loss, tensors on that
 // backend hold nothing trustworthy (reads give zeros or never settle), so callers must not read
 // state from it: they go back to the last state read while the device was alive.
-import * as tf from './tf';
+import * as tf from '../lib/tf';
 import type { BackendName } from './backendName';
 
 export interface GpuLossWatch {
