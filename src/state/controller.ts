@@ -1,10 +1,8 @@
-// The app's controller: turns UI intents into store actions and worker commands, and worker
-// events into store actions. The only place that knows both the store and the training client.
+// The app's controller: turns UI intents into store actions and worker commands, and hands worker
+// events on (workerEvents.ts). The only place that knows both the store and the training client.
 import { loadBuiltInMnist } from '../data/packedDataset';
 import { splitDataset, type DataSplit, type Dataset } from '../data/dataset';
 import { createRng } from '../lib/rng';
-import { HeldOutKnnScorer } from '../latent/knn';
-import { yieldToEventLoop } from '../train/yieldToEventLoop';
 import type { ProjectionKind } from '../latent/projection';
 import { asLatentCode, holdsCodes, type LatentCode } from '../latent/latentCode';
 import type { ColourMode } from '../viz/pointColouring';
@@ -12,13 +10,14 @@ import { MapBuilder, type MapUpdate } from './mapBuilder';
 import { validateConfig, DEFAULT_RAW_SETTINGS, type AnySettingField, type RawSettings } from '../model/validate';
 import type { ExperimentConfig } from '../model/spec';
 import { TrainingClient, type EncodedImages, type ExportedTraining, type ModelSnapshot } from '../train/client';
-import type { TrainerState } from '../train/trainer';
-import type { SessionView } from '../saved/sessionFile';
-import type { BackendName, WorkerEvent } from '../train/protocol';
-import type { MapSnapshot } from './appState';
+import type { BackendName, TrainerState } from '../train/protocol';
 import { createStore, type Store } from './store';
 import type { ClassroomView } from '../lesson/classroom';
-import { initialState, reducer, type Action, type AppState, type DatasetInfo, type LossPoint, type ProbeState, type ViewRegion } from './appState';
+import { initialState, reducer, type Action, type AppState, type DatasetInfo, type LossPoint, type MapSnapshot, type ProbeState, type ViewRegion } from './appState';
+import type { SessionView } from './mapViewState';
+import { mapSpan, pointsInRegion } from './mapGeometry';
+import { scoreMapInSlices } from './mapScoring';
+import { routeWorkerEvent } from './workerEvents';
 
 /** Held-out images per dataset: the built-in MNIST gives 9,000 to train on and 1,000 to judge by. */
 const HELD_OUT_SHARE = 0.1;
@@ -38,11 +37,6 @@ export interface RestoredSession {
   view: SessionView;
   state: TrainerState;
 }
-
-/** The kNN score of a new map runs in slices this long (ms), with the event loop free between them. */
-const KNN_SLICE_MS = 4;
-/** Held-out images scored between two looks at the clock. */
-const KNN_QUERIES_PER_CHECK = 100;
 
 export class AppController {
   readonly store: AppStore;
@@ -64,7 +58,13 @@ export class AppController {
       () => this.state.applied?.training.seed ?? 1,
     );
     this.client = new TrainingClient(
-      (event) => this.onWorkerEvent(event),
+      (event) => routeWorkerEvent(event, {
+        dispatch: this.store.dispatch,
+        notify: (kind, text) => this.notify(kind, text),
+        acceptLatents: (codes, latentDim, globalStep, logVar) => this.onLatents(codes, latentDim, globalStep, logVar),
+        colouringByError: () => this.state.colourBy.mode === 'error',
+        decoderVersion: () => this.client.decoderVersion,
+      }),
       (text) => this.notify('warning', text),
     );
   }
@@ -301,26 +301,11 @@ export class AppController {
     if (dataset.split.heldOut.length > 0) void this.scoreMap(map, dataset);
   }
 
-  /**
-   * Score `map`'s held-out kNN accuracy in slices of a few milliseconds. At once it took 7 ms warm
-   * and 40 ms cold for 10,000 images here, several times that on a main thread sharing two cores
-   * with training: a long task every map refresh. A newer map stops the scoring of an older one.
-   */
+  /** Score `map`'s held-out kNN accuracy between frames; a newer map stops the scoring of an older one. */
   private async scoreMap(map: MapSnapshot, dataset: DatasetInfo): Promise<void> {
     const run = ++this.knnRun;
-    const scorer = new HeldOutKnnScorer(map.points, dataset.labels, dataset.split.train, dataset.split.heldOut, 5);
-    // The grid is built in a task of its own, apart from the one that shows the map.
-    await yieldToEventLoop();
-    if (run !== this.knnRun || this.state.map !== map) return;
-    scorer.prepare();
-    for (;;) {
-      await yieldToEventLoop();
-      if (run !== this.knnRun || this.state.map !== map) return;
-      const sliceEnd = performance.now() + KNN_SLICE_MS;
-      while (!scorer.advance(KNN_QUERIES_PER_CHECK) && performance.now() < sliceEnd);
-      if (scorer.done) break;
-    }
-    if (run === this.knnRun) this.store.dispatch({ type: 'knn-scored', map, knnAccuracy: scorer.accuracy });
+    const accuracy = await scoreMapInSlices(map, dataset, () => run !== this.knnRun || this.state.map !== map);
+    if (accuracy !== null && run === this.knnRun) this.store.dispatch({ type: 'knn-scored', map, knnAccuracy: accuracy });
   }
 
   /** Put the probe on the first held-out image, so the decoded image shows something real at once. */
@@ -417,15 +402,7 @@ export class AppController {
       this.store.dispatch({ type: 'selection', indices: null });
       return;
     }
-    const chosen: number[] = [];
-    const [x0, x1] = [Math.min(...region.x), Math.max(...region.x)];
-    const [y0, y1] = [Math.min(...region.y), Math.max(...region.y)];
-    for (let i = 0; i < map.count; i++) {
-      const x = map.points[2 * i];
-      const y = map.points[2 * i + 1];
-      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) chosen.push(i);
-    }
-    this.store.dispatch({ type: 'selection', indices: Int32Array.from(chosen) });
+    this.store.dispatch({ type: 'selection', indices: pointsInRegion(map, region) });
   }
 
   /** The map view reports what part of the map is on screen (for the manifold grid). */
@@ -452,71 +429,6 @@ export class AppController {
   /** The larger side of the map's data extent, for keyboard steps that feel the same at any scale. */
   mapSpan(): number {
     const map = this.state.map;
-    if (!map) return 1;
-    let minX = Infinity;
-    let maxX = -Infinity;
-    let minY = Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < map.count; i++) {
-      const x = map.points[2 * i];
-      const y = map.points[2 * i + 1];
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    const span = Math.max(maxX - minX, maxY - minY);
-    return Number.isFinite(span) && span > 0 ? span : 1;
-  }
-
-  private onWorkerEvent(event: WorkerEvent): void {
-    const dispatch = this.store.dispatch;
-    switch (event.type) {
-      case 'status':
-        dispatch({ type: 'status', status: event.status });
-        return;
-      case 'backends':
-        dispatch({ type: 'backends', chosen: event.chosen, reports: event.reports, how: event.how });
-        return;
-      case 'backend-fallback':
-        this.notify('warning', event.message);
-        return;
-      case 'backend-moved':
-        this.notify('info', event.message);
-        return;
-      case 'progress':
-        dispatch({ type: 'progress', figures: event.figures });
-        return;
-      case 'epoch-end':
-        dispatch({
-          type: 'epoch-end',
-          point: {
-            epoch: event.epoch,
-            train: event.trainLoss,
-            heldOut: event.heldOutLoss,
-            trainTerms: event.trainTerms,
-            heldOutTerms: event.heldOutTerms,
-          },
-        });
-        return;
-      case 'code-activations':
-        dispatch({ type: 'code-activations', values: event.values, latentDim: event.latentDim });
-        return;
-      case 'latents':
-        this.onLatents(event.codes, event.latentDim, event.globalStep, event.logVar);
-        return;
-      case 'reconstructions':
-        dispatch({ type: 'reconstructions', indices: event.indices, pixels: event.pixels, noisy: event.noisy });
-        return;
-      case 'reconstruction-errors':
-        if (this.state.colourBy.mode === 'error') dispatch({ type: 'reconstruction-errors', errors: event.errors });
-        return;
-      case 'decoder-weights':
-        dispatch({ type: 'decoder-updated', version: this.client.decoderVersion });
-        return;
-      case 'error':
-        this.notify('error', event.message);
-        return;
-    }
+    return map ? mapSpan(map) : 1;
   }
 }

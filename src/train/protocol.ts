@@ -8,6 +8,7 @@ import type { BackendName } from '../backends/backendName';
 import type { WeightSnapshot } from '../model/weights';
 
 export type { BackendName, WeightSnapshot };
+export type { TrainerState } from './trainer';
 
 export type TrainerStatus = 'idle' | 'preparing' | 'training' | 'paused' | 'done';
 
