@@ -3,8 +3,9 @@
 import * as tf from '../lib/tf';
 import { buildAutoencoder } from '../model/build';
 import type { ExperimentConfig } from '../model/spec';
-import type { WeightSnapshot } from '../train/protocol';
-import { SessionFileError, modelInputShape, shapeText, type SessionContents } from './sessionFile';
+import type { WeightSnapshot } from '../model/weights';
+import { SessionFileError, shapeText, type SessionContents } from './sessionFormat';
+import { modelInputShape } from './sessionRead';
 
 /** Throws a SessionFileError saying what does not fit. Leaves no tensors behind. */
 export async function checkSessionFitsModel(contents: SessionContents, config: ExperimentConfig): Promise<void> {

@@ -11,14 +11,8 @@ import { settingsToHash } from '../state/urlState';
 import { AutosaveScheduler } from './autosave';
 import { datasetFingerprint } from './fingerprint';
 import { checkSessionFitsModel } from './modelCheck';
-import {
-  readSessionZip,
-  SessionFileError,
-  shapeText,
-  type BuiltInDatasetId,
-  type DatasetReference,
-  type SessionContents,
-} from './sessionFile';
+import { SessionFileError, shapeText, type BuiltInDatasetId, type DatasetReference, type SessionContents } from './sessionFormat';
+import { readSessionZip } from './sessionRead';
 import { pruneSessions, type SessionStore, type SessionSummary } from './sessionStore';
 import { SessionZipper, writeOnThisThread, type SessionWriter } from './sessionZipper';
 

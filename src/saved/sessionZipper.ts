@@ -1,7 +1,8 @@
 // Writes session files in a worker (zipWorker.ts), so neither autosaves nor Save block the page.
 // Where a worker cannot start or stops, the file is written on this thread instead: a save must
 // never fail for the way it is made (a save in flight when the worker stops is reported, not lost silently).
-import { writeSessionZip, type SessionContents } from './sessionFile';
+import type { SessionContents } from './sessionFormat';
+import { writeSessionZip } from './sessionWrite';
 import type { ZipReply, ZipRequest } from './zipProtocol';
 
 export type ZipLevel = 0 | 1 | 6;

@@ -1,5 +1,6 @@
 // Messages between the page's SessionZipper and its worker (zipWorker.ts), and the worker's answer.
-import { writeSessionZip, type SessionContents } from './sessionFile';
+import type { SessionContents } from './sessionFormat';
+import { writeSessionZip } from './sessionWrite';
 
 export interface ZipRequest {
   id: number;

@@ -7,7 +7,9 @@ import { patternData, PATTERN_SHAPE } from '../fixtures/patternData';
 import { Trainer } from '../../src/train/trainer';
 import { DEFAULT_RAW_SETTINGS, validateConfig, type RawSettings } from '../../src/model/validate';
 import type { ExperimentConfig } from '../../src/model/spec';
-import { readSessionZip, writeSessionZip, SessionFileError, type SessionContents } from '../../src/saved/sessionFile';
+import { SessionFileError, type SessionContents } from '../../src/saved/sessionFormat';
+import { readSessionZip } from '../../src/saved/sessionRead';
+import { writeSessionZip } from '../../src/saved/sessionWrite';
 import { checkSessionFitsModel } from '../../src/saved/modelCheck';
 import { datasetFingerprint } from '../../src/saved/fingerprint';
 

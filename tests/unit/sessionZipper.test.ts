@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternData, PATTERN_SHAPE } from '../fixtures/patternData';
 import { Trainer } from '../../src/train/trainer';
 import { DEFAULT_RAW_SETTINGS, validateConfig, type RawSettings } from '../../src/model/validate';
-import { readSessionZip, type SessionContents } from '../../src/saved/sessionFile';
+import type { SessionContents } from '../../src/saved/sessionFormat';
+import { readSessionZip } from '../../src/saved/sessionRead';
 import { SessionZipper } from '../../src/saved/sessionZipper';
 import { answerZipRequest, type ZipReply, type ZipRequest } from '../../src/saved/zipProtocol';
 

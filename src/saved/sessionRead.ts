@@ -1,192 +1,39 @@
-// A saved session as one zip: the encoder and decoder in the standard tfjs Layers format
-// (model.json + model.weights.bin each, loadable by tf.loadLayersModel), Adam's moments, the split,
-// the settings, the loss history and the view. Reading validates every value before anything uses it.
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+// Reading a session file: unpack only the files a session has, then check every value (shapes,
+// counts, indices, numbers) before anything uses it. The first fault is thrown as a SessionFileError.
+import { strFromU8, unzipSync } from 'fflate';
 import type { ImageShape } from '../data/dataset';
 import type { NetworkLayout } from '../model/layout';
-import type { WeightSnapshot } from '../train/protocol';
-import type { TrainerState } from '../train/trainer';
+import type { WeightSnapshot } from '../model/weights';
+import { DEFAULT_RAW_SETTINGS, type RawSettings } from '../model/validate';
 import type { ProjectionKind } from '../latent/projection';
 import type { ColourMode } from '../viz/pointColouring';
-import { DEFAULT_RAW_SETTINGS, type RawSettings } from '../model/validate';
-import type { LossPoint } from '../state/appState';
+import type { LossPoint, MapZoom } from '../state/appState';
+import type { SessionView } from '../state/mapViewState';
+import {
+  BUILT_IN_DATASET_IDS,
+  MAX_SESSION_FILE_BYTES,
+  SESSION_FILES as FILES,
+  SESSION_FORMAT,
+  SESSION_VERSION,
+  SessionFileError,
+  WEIGHTS_FILE_NAME,
+  shapeText,
+  type BuiltInDatasetId,
+  type DatasetReference,
+  type SessionContents,
+  type StoredDataset,
+} from './sessionFormat';
+import { MAX_TEXT, finite, isRecord, text, wholeNumber } from './sessionValueChecks';
 
-export const SESSION_FORMAT = 'latent-explorer-session';
-export const SESSION_VERSION = 1;
-/** What tf.io writes into model.json's `generatedBy` for this tfjs version. */
-const GENERATED_BY = 'TensorFlow.js tfjs-layers v4.22.0';
-/** A session file larger than this is refused before it is unpacked. */
-export const MAX_SESSION_FILE_BYTES = 1024 * 1024 * 1024;
 /** The unpacked files together may not declare more than this (a zip bomb declares far more). */
 const MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024;
 const MAX_IMAGES = 2_000_000;
 const MAX_SIDE = 512;
 const MAX_LOSS_POINTS = 100_000;
-const MAX_TEXT = 500;
-
-export type BuiltInDatasetId = 'mnist' | 'shapes' | 'shapes-rgb' | 'emoji';
-export const BUILT_IN_DATASET_IDS: readonly BuiltInDatasetId[] = ['mnist', 'shapes', 'shapes-rgb', 'emoji'];
-
-/**
- * Which images the model was trained on. Built-in sets are reproducible, so they are named, not
- * stored; the user's own files are stored only on request (`stored`), else asked for again.
- */
-export interface DatasetReference {
-  source: 'built-in' | 'files';
-  /** Built-in sets only: which one. */
-  builtIn?: BuiltInDatasetId;
-  name: string;
-  count: number;
-  shape: ImageShape;
-  /** `datasetFingerprint` of the set: tells whether files loaded later are the same images. */
-  fingerprint: string;
-  stored: boolean;
-}
-
-export interface StoredDataset {
-  images: Uint8Array;
-  labels: Uint8Array;
-  classNames: string[];
-}
-
-export interface ZoomState {
-  k: number;
-  x: number;
-  y: number;
-  /** The map's size when (x, y) was measured (a map of another size pans by the same share). */
-  width?: number;
-  height?: number;
-}
-
-/** What the map showed: projection, colouring, zoom and the probe (with its full code). */
-export interface SessionView {
-  projection: ProjectionKind;
-  colourBy: { mode: ColourMode; dimension: number; factor: string };
-  zoom: ZoomState | null;
-  probe: { x: number; y: number; sourceIndex: number; code: number[] | null };
-}
-
-export interface SessionContents {
-  /** ISO 8601 time of saving. */
-  savedAt: string;
-  dataset: DatasetReference;
-  /** The images themselves, when the user asked for their own data to be stored. */
-  data: StoredDataset | null;
-  rawSettings: RawSettings;
-  split: { train: Int32Array; heldOut: Int32Array };
-  losses: LossPoint[];
-  view: SessionView;
-  training: TrainerState;
-  layouts: { encoder: NetworkLayout; decoder: NetworkLayout };
-}
-
-/** A session file that cannot be used; the message says what is wrong in the user's words. */
-export class SessionFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SessionFileError';
-  }
-}
-
-const FILES = {
-  session: 'session.json',
-  encoderJson: 'encoder/model.json',
-  encoderWeights: 'encoder/model.weights.bin',
-  decoderJson: 'decoder/model.json',
-  decoderWeights: 'decoder/model.weights.bin',
-  firstMoments: 'optimizer/first-moments.bin',
-  secondMoments: 'optimizer/second-moments.bin',
-  train: 'split/train.i32',
-  heldOut: 'split/held-out.i32',
-  epochOrder: 'split/epoch-order.i32',
-  images: 'data/images.u8',
-  labels: 'data/labels.u8',
-} as const;
 const KNOWN_FILES = new Set<string>(Object.values(FILES));
-const WEIGHTS_FILE_NAME = 'model.weights.bin';
-
 const PROJECTIONS: readonly ProjectionKind[] = ['none', 'pca', 'umap'];
 const COLOUR_MODES: readonly ColourMode[] = ['label', 'error', 'dimension', 'factor', 'density'];
 const SETTING_KEYS = new Set(Object.keys(DEFAULT_RAW_SETTINGS));
-
-// ---- writing ----
-
-/** The session as zip bytes. `level` 0 stores without compressing (fast, for autosaves). */
-export function writeSessionZip(contents: SessionContents, { level = 6 }: { level?: 0 | 1 | 6 } = {}): Uint8Array {
-  const { training, layouts } = contents;
-  const json = (value: unknown) => strToU8(JSON.stringify(value, finiteOrNull));
-  const binary = (bytes: Uint8Array): [Uint8Array, { level: 0 | 1 | 6 }] => [bytes, { level: level === 6 ? 1 : level }];
-  const files: Zippable = {
-    [FILES.session]: json({
-      format: SESSION_FORMAT,
-      version: SESSION_VERSION,
-      savedAt: contents.savedAt,
-      dataset: contents.dataset,
-      classNames: contents.data?.classNames,
-      settings: contents.rawSettings,
-      losses: contents.losses,
-      view: contents.view,
-      globalStep: training.globalStep,
-      optimizer: { iterations: training.optimizer.iterations, momentShapes: training.optimizer.firstMoments.shapes },
-    }),
-    [FILES.encoderJson]: json(modelJson(layouts.encoder, training.encoder)),
-    [FILES.encoderWeights]: binary(concatFloats(training.encoder.values)),
-    [FILES.decoderJson]: json(modelJson(layouts.decoder, training.decoder)),
-    [FILES.decoderWeights]: binary(concatFloats(training.decoder.values)),
-    [FILES.firstMoments]: binary(concatFloats(training.optimizer.firstMoments.values)),
-    [FILES.secondMoments]: binary(concatFloats(training.optimizer.secondMoments.values)),
-    [FILES.train]: binary(int32Bytes(contents.split.train)),
-    [FILES.heldOut]: binary(int32Bytes(contents.split.heldOut)),
-    [FILES.epochOrder]: binary(int32Bytes(training.epochOrder)),
-  };
-  if (contents.data) {
-    // Pixels compress well and can be large: always deflated.
-    files[FILES.images] = [contents.data.images, { level: 1 }];
-    files[FILES.labels] = [contents.data.labels, { level: 1 }];
-  }
-  return zipSync(files, { level: level === 0 ? 0 : 6 });
-}
-
-/** model.json exactly as tf.io writes it for a Layers model saved with its weights beside it. */
-function modelJson(layout: NetworkLayout, weights: WeightSnapshot): Record<string, unknown> {
-  if (layout.weightNames.length !== weights.shapes.length) {
-    throw new Error(`The model has ${weights.shapes.length} weights but ${layout.weightNames.length} weight names.`);
-  }
-  return {
-    modelTopology: layout.topology,
-    format: 'layers-model',
-    generatedBy: GENERATED_BY,
-    convertedBy: null,
-    weightsManifest: [
-      {
-        paths: [`./${WEIGHTS_FILE_NAME}`],
-        weights: weights.shapes.map((shape, i) => ({ name: layout.weightNames[i], shape, dtype: 'float32' })),
-      },
-    ],
-  };
-}
-
-/** JSON has no NaN or Infinity: a loss that was not a number is written as null. */
-function finiteOrNull(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
-}
-
-function concatFloats(arrays: readonly Float32Array[]): Uint8Array {
-  const total = arrays.reduce((sum, values) => sum + values.length, 0);
-  const out = new Float32Array(total);
-  let offset = 0;
-  for (const values of arrays) {
-    out.set(values, offset);
-    offset += values.length;
-  }
-  return new Uint8Array(out.buffer);
-}
-
-function int32Bytes(values: Int32Array): Uint8Array {
-  return new Uint8Array(values.slice().buffer);
-}
-
-// ---- reading ----
 
 /**
  * Unpack and check a session file. Throws a SessionFileError naming the first fault; never returns
@@ -479,7 +326,7 @@ function readView(value: unknown): SessionView {
     if (!Array.isArray(probe.code) || probe.code.length > 1024) throw new SessionFileError('The session\'s probe code is not a list of numbers.');
     code = probe.code.map((entry) => finite(entry, 'a probe code value'));
   }
-  let zoom: ZoomState | null = null;
+  let zoom: MapZoom | null = null;
   if (value.zoom !== null && value.zoom !== undefined) {
     if (!isRecord(value.zoom)) throw new SessionFileError('The session\'s zoom is not valid.');
     const k = finite(value.zoom.k, 'the zoom factor');
@@ -525,41 +372,14 @@ export function modelInputShape(topology: Record<string, unknown>): number[] | n
   return null;
 }
 
-// ---- small checks ----
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) throw new SessionFileError(`The session file has no valid ${what}.`);
-  return value;
-}
-
-function finite(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new SessionFileError(`The session file has no valid ${what}.`);
-  return value;
-}
-
-function wholeNumber(value: unknown, what: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new SessionFileError(`The session file has no valid ${what} (a whole number from ${min} to ${max} is needed).`);
-  }
-  return value;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((size, i) => size === b[i]);
-}
-
-export function shapeText(shape: readonly number[]): string {
-  return shape.join('×');
-}
-
 function capitalise(words: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function megabytes(bytes: number): number {
   return Math.round(bytes / (1024 * 1024));
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((size, i) => size === b[i]);
 }
