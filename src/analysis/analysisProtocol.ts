@@ -1,4 +1,4 @@
-// The typed messages between the page and the analysis worker (src/apps/analysisWorker.ts), which
+// The typed messages between the page and the analysis worker (analysisWorker.ts), which
 // measures what the current model is good for without touching the training worker.
 //
 // How to use it (see AnalysisClient in ./analysisClient.ts, the only page-side entry point):

@@ -38,7 +38,7 @@ const SETTING_KEYS = new Set(Object.keys(DEFAULT_RAW_SETTINGS));
 /**
  * Unpack and check a session file. Throws a SessionFileError naming the first fault; never returns
  * values it has not checked (shapes, counts, indices, numbers). Whether the weights fit the model
- * the settings describe is checked separately (`checkSessionFitsModel`), since that needs tfjs.
+ * the settings describe is checked separately (`checkSessionFitsModel` in modelCheck.ts), since that needs tfjs.
  */
 export function readSessionZip(bytes: Uint8Array): SessionContents {
   if (bytes.length === 0) throw new SessionFileError('The session file is empty.');
