@@ -19,4 +19,3 @@
 //   images sized to stay in L2, then the same GEMM.
 export { installWasmKernels, uninstallWasmKernels, wasmKernelsInstalled } from './wasmKernels';
 export { loadKernelModule, kernelsSupported, type KernelModule } from './kernelModule';
-export { denseTrainingFlopsPerImage } from '../model/flops';
