@@ -39,6 +39,20 @@ export default tseslint.config(
     },
   },
   {
+    // The training session's parts sit below what drives them (the worker and the page's client),
+    // and each part reaches the others only through what the session hands it.
+    files: ['src/train/session/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noDomOrReact.patterns,
+          { regex: '^\\.\\./(worker|client|earlyWorker|measureWorker)$', message: 'The session never imports the worker or the client that drive it (an upward arrow).' },
+          { regex: '(^|/)trainingSession$', message: 'A part of the session never imports the session itself.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/viz/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*', '**/lib/tf'], message: 'viz/ never imports tfjs.' }] }],
