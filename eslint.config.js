@@ -63,10 +63,27 @@ function importRules(folder) {
   ];
 }
 
-const layerConfigs = Object.keys(LAYERS).map((folder) => ({
-  files: [`src/${folder}/**/*.{ts,tsx}`],
-  rules: { 'no-restricted-imports': ['error', { patterns: importRules(folder) }] },
-}));
+// Rules of a subfolder, on top of its folder's (flat config keeps only the last config's patterns
+// for a file, so a subfolder's block repeats its folder's rules). The training session's parts sit
+// below what drives them (the worker and the page's client), and reach each other only through
+// what the session hands them.
+const SUBFOLDER_RULES = {
+  'train/session': ['train', [
+    { regex: '^\\.\\./(worker|client|earlyWorker|measureWorker)$', message: 'The session never imports the worker or the client that drive it (an upward arrow).' },
+    { regex: '(^|/)trainingSession$', message: 'A part of the session never imports the session itself.' },
+  ]],
+};
+
+const layerConfigs = [
+  ...Object.keys(LAYERS).map((folder) => ({
+    files: [`src/${folder}/**/*.{ts,tsx}`],
+    rules: { 'no-restricted-imports': ['error', { patterns: importRules(folder) }] },
+  })),
+  ...Object.entries(SUBFOLDER_RULES).map(([subfolder, [folder, extra]]) => ({
+    files: [`src/${subfolder}/**/*.{ts,tsx}`],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...importRules(folder), ...extra] }] },
+  })),
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'dist-*/', 'test-results/', 'test-results-*/', 'node_modules/', 'public/data/', '.bench/', 'src/engine/assembly/', 'src/engine/generated/'] },

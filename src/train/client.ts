@@ -142,7 +142,7 @@ export class TrainingClient {
   }
 
   private async startInPage(): Promise<void> {
-    const { TrainingSession } = await import('./session');
+    const { TrainingSession } = await import('./session/trainingSession');
     const session = new TrainingSession((event) => this.receive(event));
     this.inPageSession = session;
     for (const command of this.pending) void session.handle(command);

@@ -1,6 +1,6 @@
 // The training worker: a thin switch from typed commands to the training session.
 // TensorFlow.js lives here so training never blocks the page.
-import { TrainingSession } from './session';
+import { TrainingSession } from './session/trainingSession';
 import { transferablesOf, type WorkerCommand, type WorkerEvent } from './protocol';
 import { publishTensorCounts } from '../lib/tensorCounts';
 import { installGpuTestHooks } from '../backends/gpuLoss';

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 // Every backend is the CPU backend here: no browser, no worker.
 vi.mock('../../src/backends/activate', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['wasm', 'cpu'] }));
 
-import { TrainingSession } from '../../src/train/session';
+import { TrainingSession } from '../../src/train/session/trainingSession';
 import type { WorkerCommand, WorkerEvent } from '../../src/train/protocol';
 import type { ExperimentConfig } from '../../src/model/spec';
 import { createRng } from '../../src/lib/rng';

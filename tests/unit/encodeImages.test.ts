@@ -4,7 +4,7 @@ import { type ImageShape, splitDataset } from '../../src/data/dataset';
 import { createRng } from '../../src/lib/rng';
 import type { ExperimentConfig } from '../../src/model/spec';
 import type { WorkerEvent } from '../../src/train/protocol';
-import { TrainingSession } from '../../src/train/session';
+import { TrainingSession } from '../../src/train/session/trainingSession';
 import { Trainer, type TrainerData } from '../../src/train/trainer';
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 const graphics = vi.hoisted(() => ({ webglRenderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)' }));
 vi.mock('../../src/backends/activate', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['webgl', 'wasm', 'cpu'], graphics }));
 
-import { TrainingSession } from '../../src/train/session';
+import { TrainingSession } from '../../src/train/session/trainingSession';
 import { Trainer } from '../../src/train/trainer';
 import type { WorkerEvent } from '../../src/train/protocol';
 import type { ExperimentConfig } from '../../src/model/spec';

@@ -9,7 +9,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 const graphics = vi.hoisted(() => ({ webglRenderer: 'SwiftShader' }));
 vi.mock('../../src/backends/activate', async () => (await import('../fixtures/cpuBackends')).cpuBackends({ available: ['webgl', 'wasm', 'cpu'], graphics }));
 
-import { TrainingSession } from '../../src/train/session';
+import { TrainingSession } from '../../src/train/session/trainingSession';
 import { Trainer } from '../../src/train/trainer';
 import type { BackendReport, WorkerEvent } from '../../src/train/protocol';
 import type { BackendMeasurer, MeasureRequest } from '../../src/train/backgroundMeasure';

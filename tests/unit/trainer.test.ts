@@ -4,7 +4,7 @@ import type { ImageShape } from '../../src/data/dataset';
 import { DecoderReplica } from '../../src/model/decoderReplica';
 import type { ExperimentConfig } from '../../src/model/spec';
 import { Trainer, type TrainerData } from '../../src/train/trainer';
-import { readsBackWeights } from '../../src/train/session';
+import { readsBackWeights } from '../../src/train/session/recovery';
 import { PATTERN_SHAPE, patternData as patternDataset } from '../fixtures/patternData';
 
 beforeAll(async () => {

@@ -1,0 +1,52 @@
+// The last training state known to be good, read back to plain arrays while the device was alive,
+// to fall back on when a backend dies mid-step, the GPU is lost, or the loss diverges.
+import type { TrainerState } from '../trainer';
+import { goodStateInterval } from '../gpuRecovery';
+import { emptySums, type EpochSums, type SumsSnapshot } from './epochSums';
+import type { TrainerSlot } from './trainerSlot';
+
+export class Checkpoints {
+  /** Last state known to be good. */
+  state: TrainerState | null = null;
+  /** The epoch's loss sums when `state` was kept, so steps trained again are not counted twice. */
+  sums: SumsSnapshot = emptySums();
+  private keptAt = 0;
+  private lastCostMs = 0;
+
+  constructor(
+    private readonly slot: TrainerSlot,
+    private readonly epochSums: EpochSums,
+  ) {}
+
+  /** Read the whole state back, if the device is alive, to fall back on later. */
+  keep(): void {
+    const trainer = this.slot.trainer;
+    if (!trainer) return;
+    const started = performance.now();
+    const state = trainer.exportState();
+    // Read while the device was dying: zeros, not a state. The previous one stays. A crashed GPU
+    // process can read zeros before its context reports the loss, so an all-zero first layer (never
+    // a trained model's) is refused too.
+    if (this.slot.gpuWatch?.lost() || allZero(state.encoder.values[0])) return;
+    this.state = state;
+    this.sums = this.epochSums.snapshot();
+    this.keptAt = performance.now();
+    this.lastCostMs = this.keptAt - started;
+  }
+
+  /** On a GPU, whether to keep a state again now: a lost device keeps nothing, so one is kept now and then. */
+  due(now: number): boolean {
+    return this.slot.gpuWatch !== null && now - this.keptAt > goodStateInterval(this.lastCostMs);
+  }
+
+  /** A new run's sums start from nothing. */
+  forgetSums(): void {
+    this.sums = emptySums();
+  }
+}
+
+function allZero(values: Float32Array | undefined): boolean {
+  if (!values || values.length === 0) return false;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false;
+  return true;
+}

@@ -1,0 +1,82 @@
+// The one Trainer the session holds, and the watch on the GPU under it. Reads from a GPU-backed
+// trainer go through `readAlive`, which refuses what a lost device returns.
+import type { ExperimentConfig } from '../../model/spec';
+import { activateBackend, errorText } from '../../backends/activate';
+import { GpuLostError, isGpuBackend, looksLikeGpuLoss, unlessGpuLost, watchGpuLoss, type GpuLossWatch } from '../../backends/gpuLoss';
+import { Trainer, type TrainerState } from '../trainer';
+import type { BackendName } from '../protocol';
+import type { SessionData } from './context';
+
+export class TrainerSlot {
+  trainer: Trainer | null = null;
+  /** Watches the GPU under the trainer (null on wasm and cpu). */
+  private watch: GpuLossWatch | null = null;
+
+  /** `onLost`: told when a watched GPU is lost, whether or not a step was running. */
+  constructor(private readonly onLost: (watch: GpuLossWatch) => void) {}
+
+  get gpuWatch(): GpuLossWatch | null {
+    return this.watch;
+  }
+
+  /** Whether `watch` is still the one on the current trainer (not replaced by a rebuild). */
+  watching(watch: GpuLossWatch): boolean {
+    return this.watch === watch;
+  }
+
+  /**
+   * `work`'s value, or a GpuLostError if the GPU is lost before or while it settles: reads on a lost
+   * context may never settle, and a read that does settle there "succeeds" with zeros.
+   */
+  async readAlive<T>(work: Promise<T>): Promise<T> {
+    const watch = this.watch;
+    const value = await unlessGpuLost(work, watch);
+    if (watch?.lost()) throw new GpuLostError(watch.lost() ?? '', watch);
+    return value;
+  }
+
+  /** A trainer on backend `name` from `state` (or seeded afresh); rejects if the backend fails. Not installed. */
+  async build(name: BackendName, config: ExperimentConfig, data: SessionData, state: TrainerState | null): Promise<Trainer> {
+    await activateBackend(name);
+    return state ? Trainer.restore(config, data, state) : new Trainer(config, data);
+  }
+
+  /** Watch the GPU under a newly built trainer on `backend`. */
+  watchGpu(backend: BackendName | null): void {
+    this.dropWatch();
+    if (!isGpuBackend(backend)) return;
+    const watch = watchGpuLoss();
+    this.watch = watch;
+    void watch.whenLost.then(() => this.onLost(watch));
+  }
+
+  dropWatch(): void {
+    this.watch?.dispose();
+    this.watch = null;
+  }
+
+  /** Free the trainer; the slot is empty even if freeing throws (its tensors on a lost device). */
+  dispose(): void {
+    const trainer = this.trainer;
+    this.trainer = null;
+    trainer?.dispose();
+  }
+
+  /** Free the trainer where its device may be gone with its textures or buffers: a failure is expected. */
+  disposeQuietly(): void {
+    try {
+      this.dispose();
+    } catch {
+      this.trainer = null;
+    }
+  }
+
+  isGpuLoss(error: unknown, backend: BackendName | null): boolean {
+    return error instanceof GpuLostError || this.watch?.lost() != null || (isGpuBackend(backend) && looksLikeGpuLoss(errorText(error)));
+  }
+
+  /** A loss already handled: a read that raced the old device's watch, after training was rebuilt. */
+  isStaleLoss(error: unknown): boolean {
+    return error instanceof GpuLostError && error.watch !== this.watch && this.watch?.lost() == null && this.trainer !== null;
+  }
+}
