@@ -1,15 +1,7 @@
 // Measuring the backends in the background: a measurer takes the model and a few batches of data
 // and answers with one report per backend, while the session trains on its first guess.
-import type { ExperimentConfig } from '../model/spec';
-import type { TrainerData } from './trainer';
 import type { BackendReport } from './protocol';
-
-export interface MeasureRequest {
-  config: ExperimentConfig;
-  data: TrainerData;
-}
-
-export type MeasureAnswer = { reports: BackendReport[] } | { error: string };
+import type { MeasureAnswer, MeasureRequest } from './measureProtocol';
 
 /** A running measurement: its answer, and a way to stop it when the model it measures is replaced. */
 export interface Measurement {

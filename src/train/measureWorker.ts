@@ -5,7 +5,7 @@ import { backendDetail } from './backendChoice';
 import { backendsNotWorthMeasuring } from '../backends/backendGuess';
 import { usesConvBody } from '../model/spec';
 import { measureBackends } from './selfTest';
-import type { MeasureRequest, MeasureAnswer } from './backgroundMeasure';
+import type { MeasureRequest, MeasureAnswer } from './measureProtocol';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<MeasureRequest>) => void) | null;

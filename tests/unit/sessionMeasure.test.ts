@@ -12,7 +12,8 @@ vi.mock('../../src/backends/activate', async () => (await import('../fixtures/cp
 import { TrainingSession } from '../../src/train/session/trainingSession';
 import { Trainer } from '../../src/train/trainer';
 import type { BackendReport, WorkerEvent } from '../../src/train/protocol';
-import type { BackendMeasurer, MeasureRequest } from '../../src/train/backgroundMeasure';
+import type { BackendMeasurer } from '../../src/train/backgroundMeasure';
+import type { MeasureRequest } from '../../src/train/measureProtocol';
 import type { ExperimentConfig } from '../../src/model/spec';
 import { createRng } from '../../src/lib/rng';
 import { splitDataset } from '../../src/data/dataset';
