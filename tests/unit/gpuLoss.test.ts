@@ -14,7 +14,7 @@ import {
   goodStateInterval,
   gpuLossNotice,
   recoveryOrder,
-} from '../../src/train/gpuRecovery';
+} from '../../src/train/session/gpuRecovery';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

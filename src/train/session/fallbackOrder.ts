@@ -1,15 +1,21 @@
-// Where training goes when a backend fails to build or fails mid-step. Plain decisions on the
-// backend reports, free of tfjs, so tests can drive them. (A lost GPU follows its own order, which
-// tries the lost backend again first: see recoveryOrder in ../gpuRecovery.ts.)
+// Where training goes when its backend fails to build, fails mid-step or loses its GPU: the one
+// fallback table, and the plain decisions on the backend reports that read it, free of tfjs, so
+// tests can drive them. (After a GPU loss, recoveryOrder in gpuRecovery.ts walks its row.)
 import type { BackendName } from '../../backends/backendName';
 import type { BackendReport } from '../protocol';
 
-/**
- * Where to go when a backend fails and the others were never measured: WebGL has every training
- * kernel and is the most robust GPU path (WebGPU on software adapters has crashed pages on conv
- * models); plain CPU is the last resort.
- */
-export const UNMEASURED_FALLBACK_ORDER: readonly BackendName[] = ['webgl', 'webgpu', 'wasm', 'cpu'];
+/** Why training must move to another backend. */
+export type FallbackReason = 'failure' | 'gpuLoss';
+
+/** The fallback table: the order to try the backends in, by why training moves. */
+export const FALLBACK_ORDER: Readonly<Record<FallbackReason, readonly BackendName[]>> = {
+  // A backend failed to build or mid-step, and the others were never measured: WebGL has every
+  // training kernel and is the most robust GPU path (WebGPU on software adapters has crashed pages
+  // on conv models); plain CPU is the last resort.
+  failure: ['webgl', 'webgpu', 'wasm', 'cpu'],
+  // A GPU was lost: the lost backend first (if it comes back), then the ones after it.
+  gpuLoss: ['webgpu', 'webgl', 'wasm', 'cpu'],
+};
 
 /** Whether `name` is known not to work here. */
 export function isBroken(name: BackendName, reports: readonly BackendReport[]): boolean {
@@ -19,7 +25,7 @@ export function isBroken(name: BackendName, reports: readonly BackendReport[]): 
 /** Backends to try building on, in order: `first`, then those known to work, then the untried ones. */
 export function buildOrder(first: BackendName, reports: readonly BackendReport[]): BackendName[] {
   const working = reports.filter((r) => r.works).map((r) => r.name);
-  const rest = UNMEASURED_FALLBACK_ORDER.filter((name) => !working.includes(name) && !isBroken(name, reports));
+  const rest = FALLBACK_ORDER.failure.filter((name) => !working.includes(name) && !isBroken(name, reports));
   return [first, ...working.filter((name) => name !== first), ...rest.filter((name) => name !== first)];
 }
 
@@ -30,7 +36,7 @@ export function buildOrder(first: BackendName, reports: readonly BackendReport[]
 export function nextAfterFailure(from: BackendName, reports: readonly BackendReport[]): BackendName {
   return (
     reports.find((r) => r.works && r.imagesPerSecond !== undefined && r.name !== from)?.name ??
-    UNMEASURED_FALLBACK_ORDER.find((name) => name !== from && !isBroken(name, reports)) ??
+    FALLBACK_ORDER.failure.find((name) => name !== from && !isBroken(name, reports)) ??
     'cpu'
   );
 }

@@ -3,7 +3,7 @@
 import { errorText } from '../../backends/activate';
 import { isGpuBackend, resetLostBackend } from '../../backends/gpuLoss';
 import { Trainer, type TrainerState } from '../trainer';
-import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, gpuLossNotice, recoveryOrder } from '../gpuRecovery';
+import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, gpuLossNotice, recoveryOrder } from './gpuRecovery';
 import { nextAfterFailure } from './fallbackOrder';
 import type { ExperimentConfig } from '../../model/spec';
 import type { Emit, SessionData, SessionInputs, StatusCell } from './context';

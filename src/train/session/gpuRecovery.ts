@@ -1,11 +1,10 @@
 // What to do when the GPU under training is lost (a WebGL context lost, a WebGPU device lost, a
 // crashed GPU process): which backends to try, in which order, and what to tell the user. Plain
 // decisions, free of tfjs and browser APIs, so unit tests can drive them.
-import { BACKEND_WORDS } from './backendMove';
-import type { BackendName } from '../backends/backendName';
+import { BACKEND_WORDS } from '../backendMove';
+import type { BackendName } from '../../backends/backendName';
+import { FALLBACK_ORDER } from './fallbackOrder';
 
-/** The fallback order after a loss: the lost backend first (if it comes back), then the next ones. */
-export const GPU_LOSS_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /**
  * A GPU lost this many times within LOSS_WINDOW_MS is not tried again: a driver that keeps
@@ -28,13 +27,13 @@ export const REBUILD_TIMEOUT_MS = 10_000;
 /**
  * Backends to rebuild on after `lost` was lost, in order: the lost one again unless it has been
  * lost too often lately (`lossTimes`, ms, this loss included), then every later one in
- * GPU_LOSS_ORDER, skipping those known broken. Plain CPU always closes the list.
+ * FALLBACK_ORDER.gpuLoss, skipping those known broken. Plain CPU always closes the list.
  */
 export function recoveryOrder(lost: BackendName, lossTimes: readonly number[], now: number, broken: ReadonlySet<BackendName>): BackendName[] {
   const recent = lossTimes.filter((time) => now - time < LOSS_WINDOW_MS).length;
   const retrySame = recent < MAX_LOSSES_BEFORE_GIVING_UP && !broken.has(lost);
-  const start = GPU_LOSS_ORDER.indexOf(lost);
-  const later = GPU_LOSS_ORDER.slice(start + 1).filter((name) => !broken.has(name));
+  const start = FALLBACK_ORDER.gpuLoss.indexOf(lost);
+  const later = FALLBACK_ORDER.gpuLoss.slice(start + 1).filter((name) => !broken.has(name));
   const order = retrySame ? [lost, ...later] : later;
   return order.includes('cpu') ? order : [...order, 'cpu'];
 }
