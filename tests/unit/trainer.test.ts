@@ -97,7 +97,7 @@ describe('Trainer', () => {
   // reported, and only that tensor is left. (The dataset tensor, freed the same way, exists on GPU
   // backends only: the CPU backends cut their batches from the bytes.)
   const stuckTensors: [string, (trainer: Trainer) => tf.Tensor][] = [
-    ['an Adam moment', (trainer) => (trainer as unknown as { optimizer: { firstMoments: tf.Variable[] } }).optimizer.firstMoments[0]],
+    ['an Adam moment', (trainer) => (trainer as unknown as { engine: { optimizer: { firstMoments: tf.Variable[] } } }).engine.optimizer.firstMoments[0]],
   ];
   for (const [what, pick] of stuckTensors) {
     it(`frees its weights and Adam moments even when ${what} fails to free, then reports the failure`, async () => {
