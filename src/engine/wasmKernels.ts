@@ -2,8 +2,9 @@
 // SIMD GEMM (every transpose combination at full speed), and Conv2D, Conv2DBackpropInput and the
 // missing Conv2DBackpropFilter through im2col / col2im and the same GEMM. Operands are copied from
 // the backend's heap into the engine's memory and the result back; the copies cost a few percent
-// of a product (see ARCHITECTURE.md, "The CPU engine"). Identity shares its input's data instead of
-// copying it, as the CPU backend's does: the gradient tape clones every tensor it saves.
+// of a product (see docs/engine.md, "What was measured, and the choice it led to"). Identity
+// shares its input's data instead of copying it, as the CPU backend's does: the gradient tape
+// clones every tensor it saves.
 import * as tf from '../lib/tf';
 import { ACTIVATION_CODES, loadKernelModule, type EngineActivation, type KernelModule } from './kernelModule';
 import { copyIn, copyOut, type WasmBackendLike } from './wasmHeap';

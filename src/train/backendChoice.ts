@@ -4,7 +4,7 @@ import { usesConvBody, type ExperimentConfig } from '../model/spec';
 import { activateBackend, detectBackends, readGraphicsFacts, wasmThreads } from '../backends/activate';
 import { backendsNotWorthMeasuring, guessBackend } from '../backends/backendGuess';
 import { SELF_TEST_ORDER, measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
-import type { TrainerData } from './trainer';
+import type { TrainerData } from './trainerState';
 import type { BackendName, BackendReport } from './protocol';
 
 export interface FirstGuess {

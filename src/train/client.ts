@@ -5,7 +5,7 @@ import * as tf from '../lib/tf';
 import { DecoderReplica } from '../model/decoderReplica';
 import type { AutoencoderSpec } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';
-import type { TrainerState } from './trainer';
+import type { TrainerState } from './trainerState';
 import { transferablesOf, type WeightSnapshot, type WorkerCommand, type WorkerEvent } from './protocol';
 import { STATE_KEEP_INTERVAL_MS, WorkerRecoveryLog } from './workerRecovery';
 import { createTrainingWorker, takeEarlyWorker, type StartedWorker } from './earlyWorker';

@@ -3,12 +3,11 @@
 import type { ImageShape } from '../data/dataset';
 import type { ExperimentConfig } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';
-import type { TrainerState } from './trainer';
+import type { OptimizerState, TrainerState } from './trainerState';
 import type { BackendName } from '../backends/backendName';
 import type { WeightSnapshot } from '../model/weights';
 
-export type { BackendName, WeightSnapshot };
-export type { TrainerState } from './trainer';
+export type { BackendName, OptimizerState, TrainerState, WeightSnapshot };
 
 export type TrainerStatus = 'idle' | 'preparing' | 'training' | 'paused' | 'done';
 

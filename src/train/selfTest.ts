@@ -2,7 +2,8 @@
 // time them. Runs in its own worker beside training (see measureWorker), or in place when asked.
 import type { ExperimentConfig } from '../model/spec';
 import { errorText } from '../backends/activate';
-import { Trainer, type TrainerData } from './trainer';
+import { Trainer } from './trainer';
+import type { TrainerData } from './trainerState';
 import type { BackendName, BackendReport } from './protocol';
 
 /** Cheap, reliable backends first, so a slow GPU emulation cannot delay the common answer. */

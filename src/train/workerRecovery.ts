@@ -3,7 +3,7 @@
 // (weights, Adam moments, step) and the choices made since; and the commands that rebuild a fresh
 // worker from them. Plain bookkeeping, free of worker APIs, so tests can drive it directly.
 import type { ExperimentConfig } from '../model/spec';
-import type { TrainerState } from './trainer';
+import type { TrainerState } from './trainerState';
 import type { BackendName, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
 
 type LoadData = Extract<WorkerCommand, { type: 'load-data' }>;

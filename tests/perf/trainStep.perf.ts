@@ -9,7 +9,8 @@ import { expect, it } from 'vitest';
 import { installWasmKernels } from '../../src/engine/wasmKernels';
 import { createRng } from '../../src/lib/rng';
 import { DEFAULT_RAW_SETTINGS, validateConfig } from '../../src/model/validate';
-import { Trainer, type TrainerData } from '../../src/train/trainer';
+import { Trainer } from '../../src/train/trainer';
+import type { TrainerData } from '../../src/train/trainerState';
 
 /** CPU time of this process in ms (the machine is shared: wall time measures the neighbours too). */
 function now(): number {

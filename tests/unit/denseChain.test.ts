@@ -1,4 +1,4 @@
-// The engine's hand-written dense gradients (engine/denseChain.ts through train/denseChainPlan.ts)
+// The engine's hand-written dense gradients (engine/denseChain.ts through train/engines/denseChainPlan.ts)
 // against tfjs autodiff of the same model's loss terms, on tfjs's wasm backend in Node.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { pixelsPerImage } from '../../src/data/dataset';
 import { uninstallWasmKernels, installWasmKernels } from '../../src/engine/wasmKernels';
 import { buildAutoencoder } from '../../src/model/build';
 import type { AutoencoderSpec, ExperimentConfig, KindOptions, ReconstructionLoss } from '../../src/model/spec';
-import { planDenseChain } from '../../src/train/denseChainPlan';
+import { planDenseChain } from '../../src/train/engines/denseChainPlan';
 import { Trainer } from '../../src/train/trainer';
 import { patternData, PATTERN_SHAPE } from '../fixtures/patternData';
 import { randomValues, relativeError, useWasmEngine } from '../fixtures/wasmEngine';

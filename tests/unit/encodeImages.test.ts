@@ -5,7 +5,8 @@ import { createRng } from '../../src/lib/rng';
 import type { ExperimentConfig } from '../../src/model/spec';
 import type { WorkerEvent } from '../../src/train/protocol';
 import { TrainingSession } from '../../src/train/session/trainingSession';
-import { Trainer, type TrainerData } from '../../src/train/trainer';
+import { Trainer } from '../../src/train/trainer';
+import type { TrainerData } from '../../src/train/trainerState';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { fusedAdamEngine, fusedAdamUpdate } from '../../src/engine/fusedAdam';
-import { adamUpdate, tensorAdamUpdate, type AdamSlot } from '../../src/train/adamUpdate';
-import { scaledImages } from '../../src/train/batchPixels';
+import { adamUpdate, tensorAdamUpdate, type AdamSlot } from '../../src/train/engines/adamUpdate';
+import { scaledImages } from '../../src/train/engines/batchPixels';
 import { Trainer } from '../../src/train/trainer';
 import { patternData } from '../fixtures/patternData';
 import { randomValues, useWasmEngine } from '../fixtures/wasmEngine';

@@ -15,7 +15,8 @@ import {
 } from '../../src/model/spec';
 import { DEFAULT_RAW_SETTINGS, validateConfig, type RawSettings } from '../../src/model/validate';
 import { snapshotWeights } from '../../src/model/weights';
-import { Trainer, type TrainerData } from '../../src/train/trainer';
+import { Trainer } from '../../src/train/trainer';
+import type { TrainerData } from '../../src/train/trainerState';
 import { PATTERN_SHAPE, patternData as patternDataset } from '../fixtures/patternData';
 
 beforeAll(async () => {

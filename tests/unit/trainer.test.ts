@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageShape } from '../../src/data/dataset';
 import { DecoderReplica } from '../../src/model/decoderReplica';
 import type { ExperimentConfig } from '../../src/model/spec';
-import { Trainer, type TrainerData } from '../../src/train/trainer';
+import { Trainer } from '../../src/train/trainer';
+import type { TrainerData } from '../../src/train/trainerState';
 import { readsBackWeights } from '../../src/train/session/recovery';
 import { PATTERN_SHAPE, patternData as patternDataset } from '../fixtures/patternData';
 
@@ -97,7 +98,7 @@ describe('Trainer', () => {
   // reported, and only that tensor is left. (The dataset tensor, freed the same way, exists on GPU
   // backends only: the CPU backends cut their batches from the bytes.)
   const stuckTensors: [string, (trainer: Trainer) => tf.Tensor][] = [
-    ['an Adam moment', (trainer) => (trainer as unknown as { optimizer: { firstMoments: tf.Variable[] } }).optimizer.firstMoments[0]],
+    ['an Adam moment', (trainer) => (trainer as unknown as { engine: { optimizer: { firstMoments: tf.Variable[] } } }).engine.optimizer.firstMoments[0]],
   ];
   for (const [what, pick] of stuckTensors) {
     it(`frees its weights and Adam moments even when ${what} fails to free, then reports the failure`, async () => {

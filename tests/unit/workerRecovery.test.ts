@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RAW_SETTINGS, validateConfig } from '../../src/model/validate';
 import type { ProgressFigures, WorkerEvent } from '../../src/train/protocol';
-import type { TrainerState } from '../../src/train/trainer';
+import type { TrainerState } from '../../src/train/trainerState';
 import { FIRST_STEP_SILENCE_MS, MAX_RESTARTS, MAX_SILENCE_MS, SLOW_STEP_ALLOWANCE, WORKER_SILENCE_MS, WorkerRecoveryLog } from '../../src/train/workerRecovery';
 
 function config() {

@@ -1,6 +1,6 @@
 // The last training state known to be good, read back to plain arrays while the device was alive,
 // to fall back on when a backend dies mid-step, the GPU is lost, or the loss diverges.
-import type { TrainerState } from '../trainer';
+import type { TrainerState } from '../trainerState';
 import { goodStateInterval } from './gpuRecovery';
 import { emptySums, type EpochSums, type SumsSnapshot } from './epochSums';
 import type { TrainerSlot } from './trainerSlot';

@@ -1,7 +1,7 @@
 // What the training session's parts share: the event sink, the data and settings the trainer is
 // built from, and the status. Each part is handed these when it is made; none holds the session.
 import type { ExperimentConfig } from '../../model/spec';
-import type { TrainerData } from '../trainer';
+import type { TrainerData } from '../trainerState';
 import type { TrainerStatus, WorkerEvent } from '../protocol';
 
 export type Emit = (event: WorkerEvent) => void;

@@ -1,6 +1,6 @@
 // The epoch's batch losses summed as training goes, for the epoch's mean, and the last batch's
 // loss for the progress line.
-import type { TermValues } from '../trainer';
+import type { TermValues } from '../trainerState';
 
 /** The epoch's batch-loss sums: total, count and each term by name. */
 export interface SumsSnapshot {

@@ -2,7 +2,8 @@
 // diverged. Each goes back to the last good state (see checkpoints.ts) on a backend that works.
 import { errorText } from '../../backends/activate';
 import { isGpuBackend, resetLostBackend } from '../../backends/gpuLoss';
-import { Trainer, type TrainerState } from '../trainer';
+import { Trainer } from '../trainer';
+import type { TrainerState } from '../trainerState';
 import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, gpuLossNotice, recoveryOrder } from './gpuRecovery';
 import { nextAfterFailure } from './fallbackOrder';
 import type { ExperimentConfig } from '../../model/spec';

@@ -1,7 +1,8 @@
 // The training loop: steps (queued several at a time on a GPU, whose loss read-back is slow), the
 // epoch's figures at each epoch's end, and the hand-over to recovery when a step fails.
 import { errorText } from '../../backends/activate';
-import type { TermValues, Trainer } from '../trainer';
+import type { Trainer } from '../trainer';
+import type { TermValues } from '../trainerState';
 import { READBACK_MAX_MS, stepsPerReadback } from '../lossReadback';
 import { yieldToEventLoop } from '../yieldToEventLoop';
 import type { Emit, SessionInputs, StatusCell } from './context';

@@ -1,7 +1,7 @@
 // Builds the trainer on the planned backend, or on the next one that works, and moves a built
 // model from one backend to another.
 import { errorText } from '../../backends/activate';
-import type { TrainerState } from '../trainer';
+import type { TrainerState } from '../trainerState';
 import type { BackendMove } from '../backendMove';
 import type { ExperimentConfig } from '../../model/spec';
 import type { Emit, SessionData, SessionInputs } from './context';

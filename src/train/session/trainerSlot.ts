@@ -3,7 +3,8 @@
 import type { ExperimentConfig } from '../../model/spec';
 import { activateBackend, errorText } from '../../backends/activate';
 import { GpuLostError, isGpuBackend, looksLikeGpuLoss, unlessGpuLost, watchGpuLoss, type GpuLossWatch } from '../../backends/gpuLoss';
-import { Trainer, type TrainerState } from '../trainer';
+import { Trainer } from '../trainer';
+import type { TrainerState } from '../trainerState';
 import type { BackendName } from '../protocol';
 import type { SessionData } from './context';
 

@@ -2,7 +2,7 @@
 // them into work for its parts (see the folder's other modules), which report through `emit`.
 // Free of worker APIs so it can also run in the page (the fallback when a worker cannot start)
 // and be driven directly by tests.
-import type { TrainerState } from '../trainer';
+import type { TrainerState } from '../trainerState';
 import type { BackendName, BackendReport, WorkerCommand } from '../protocol';
 import { warmUpLikelyBackend } from '../backendChoice';
 import { measureInWorker, type BackendMeasurer } from '../backgroundMeasure';

@@ -3,14 +3,14 @@
 // reconstruction loss plus at most a penalty on the code: basic, denoising with the dense body (its
 // corrupted input is drawn by the model as before) and sparse (both penalties, written out below).
 // The variational and contractive kinds keep tfjs autodiff, with the engine's kernels underneath.
-import * as tf from '../lib/tf';
-import { CHAIN_ACTIVATIONS, denseChainGradients, type ChainActivation, type ChainLayer, type ChainLoss, type OutputPenalty } from '../engine/denseChain';
-import { kernelModuleIfLoaded } from '../engine/kernelModule';
-import { wasmKernelsInstalled } from '../engine/wasmKernels';
-import type { Autoencoder } from '../model/build';
-import { BCE_EPSILON } from '../model/losses';
-import { SPARSITY_EPSILON } from '../model/regularisers';
-import { resolveKindOptions, type AutoencoderSpec } from '../model/spec';
+import * as tf from '../../lib/tf';
+import { CHAIN_ACTIVATIONS, denseChainGradients, type ChainActivation, type ChainLayer, type ChainLoss, type OutputPenalty } from '../../engine/denseChain';
+import { kernelModuleIfLoaded } from '../../engine/kernelModule';
+import { wasmKernelsInstalled } from '../../engine/wasmKernels';
+import type { Autoencoder } from '../../model/build';
+import { BCE_EPSILON } from '../../model/losses';
+import { SPARSITY_EPSILON } from '../../model/regularisers';
+import { resolveKindOptions, type AutoencoderSpec } from '../../model/spec';
 
 /** One batch's loss terms as plain numbers and every trainable variable's gradient, in the trainer's order. */
 export interface ChainStep {

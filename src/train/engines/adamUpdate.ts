@@ -1,7 +1,7 @@
 // One Adam update of every variable: the engine's fused pass on the wasm backend, tensor ops on
 // every other backend. Both do the same float32 operations in the same order.
-import * as tf from '../lib/tf';
-import { fusedAdamEngine, fusedAdamUpdate, type AdamConstants, type AdamSlot } from '../engine/fusedAdam';
+import * as tf from '../../lib/tf';
+import { fusedAdamEngine, fusedAdamUpdate, type AdamConstants, type AdamSlot } from '../../engine/fusedAdam';
 
 export type { AdamConstants, AdamSlot };
 

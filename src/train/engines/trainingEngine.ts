@@ -1,0 +1,63 @@
+// What the Trainer's step loop needs from a training engine: the part that turns a batch into
+// gradients and an optimizer update. The Trainer picks one engine when it is built and keeps it.
+//
+// A new engine (a WGSL step on WebGPU, a threaded wasm pool) goes in its own file in this folder
+// and gets one entry in `pickTrainingEngine` (pickEngine.ts), ahead of the engines it should win
+// over where it can run; nothing else changes. It is built from `EngineParts` and provides a
+// `TrainingEngine`:
+// - the same objective and Adam update as the others, from the same seed, so a run can move from
+//   one engine to another through exportOptimizer / importOptimizer and carry on;
+// - after every step, the model's own variables hold the current weights: evaluation, encoding,
+//   reconstruction and the weight snapshots run the model's tfjs layers;
+// - loss terms kept wherever suits it until `readPendingTerms`, so a GPU can queue many steps;
+// - a `dispose` that frees all it made even when one part fails (a lost device), then rethrows.
+import type * as tf from '../../lib/tf';
+import type { Autoencoder } from '../../model/build';
+import type { WeightSnapshot } from '../../model/weights';
+import type { DatasetImages } from './datasetImages';
+
+/** One of the model's two networks. */
+export type NetworkName = 'encoder' | 'decoder';
+
+/** Adam's moment estimates as plain arrays, one entry per trainable variable (encoder's, then decoder's). */
+export interface OptimizerState {
+  /** Updates applied so far; sets the bias correction of the next one. */
+  iterations: number;
+  firstMoments: WeightSnapshot;
+  secondMoments: WeightSnapshot;
+}
+
+/** What every engine is built from. The engine borrows these; the Trainer frees them. */
+export interface EngineParts {
+  model: Autoencoder;
+  /** The variables the optimizer updates, encoder's then decoder's, in a fixed order. */
+  variables: readonly tf.Variable[];
+  /** The dataset's images, batched the way this backend does it best. */
+  images: DatasetImages;
+  learningRate: number;
+}
+
+export interface TrainingEngine {
+  /**
+   * One Adam step on the dataset images at `batch`; `seed` drives the step's noise and sampled
+   * codes. Its loss terms (before the update) stay pending until `readPendingTerms`. A step that
+   * throws leaks no tensors and adds nothing pending.
+   */
+  stepDeferred(batch: Int32Array, seed: number): void;
+  /** Steps whose loss terms have not been read yet. */
+  readonly unreadSteps: number;
+  /**
+   * The loss terms of every pending step, oldest first, one array per step in the model's
+   * `termNames` order, read together. Steps taken while this waits stay pending for the next read.
+   */
+  readPendingTerms(): Promise<Float32Array[]>;
+  /** A copy of one network's weights, in `model.getWeights()` order. */
+  exportWeights(network: NetworkName): WeightSnapshot;
+  /** Load one network's weights; throws, leaving them untouched, if the snapshot does not fit. */
+  importWeights(network: NetworkName, weights: WeightSnapshot): void;
+  exportOptimizer(): OptimizerState;
+  /** Continue from `state` exactly; throws if it does not fit the variables. */
+  importOptimizer(state: OptimizerState): void;
+  /** Free what the engine made (pending terms, optimizer slots), not the parts it was given. */
+  dispose(): void;
+}
