@@ -2,7 +2,7 @@
 // At once it took 7 ms warm and 40 ms cold for 10,000 images, several times that on a main thread
 // sharing two cores with training: a long task at every map refresh.
 import { HeldOutKnnScorer } from '../latent/knn';
-import { yieldToEventLoop } from '../train/yieldToEventLoop';
+import { yieldToEventLoop } from '../lib/yieldToEventLoop';
 import type { DatasetInfo, MapSnapshot } from './appState';
 
 /** Length of one scoring slice (ms); the event loop is free between slices. */

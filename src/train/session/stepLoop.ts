@@ -4,7 +4,7 @@ import { errorText } from '../../backends/activate';
 import type { Trainer } from '../trainer';
 import type { TermValues } from '../trainerState';
 import { READBACK_MAX_MS, stepsPerReadback } from '../lossReadback';
-import { yieldToEventLoop } from '../yieldToEventLoop';
+import { yieldToEventLoop } from '../../lib/yieldToEventLoop';
 import type { Emit, SessionInputs, StatusCell } from './context';
 import type { BackendPlanner } from './backendPlanner';
 import type { Checkpoints } from './checkpoints';
