@@ -58,6 +58,9 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // A hook does real work too (the MNIST packer's run, a model trained once for several tests): the
+    // default 10 s failed it on a loaded machine, where the same work takes longer but finishes.
+    hookTimeout: 60_000,
     pool: 'forks',
   },
 });
