@@ -5,28 +5,13 @@ import type { Trainer } from '../trainer';
 import type { TermValues } from '../trainerState';
 import { READBACK_MAX_MS, stepsPerReadback } from '../lossReadback';
 import { yieldToEventLoop } from '../../lib/yieldToEventLoop';
-import type { Emit, SessionInputs, StatusCell } from './context';
-import type { BackendPlanner } from './backendPlanner';
-import type { Checkpoints } from './checkpoints';
-import type { EpochSums } from './epochSums';
-import type { Recovery } from './recovery';
-import type { TrainerBuilder } from './trainerBuilder';
-import type { TrainerSlot } from './trainerSlot';
-import type { ViewPublisher } from './viewPublisher';
+import type { Recovery, RecoveryParts } from './recovery';
 
 const DIVERGED =
   'Training diverged (the loss became NaN or infinite). The model was rolled back to its last good state; try a lower learning rate.';
 
-export interface LoopParts {
-  emit: Emit;
-  inputs: SessionInputs;
-  status: StatusCell;
-  slot: TrainerSlot;
-  planner: BackendPlanner;
-  checkpoints: Checkpoints;
-  sums: EpochSums;
-  views: ViewPublisher;
-  builder: TrainerBuilder;
+/** The loop uses every part recovery uses, and recovery itself. */
+export interface LoopParts extends RecoveryParts {
   recovery: Recovery;
 }
 
