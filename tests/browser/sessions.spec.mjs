@@ -10,7 +10,7 @@ import { test, expect } from './fixtures.mjs';
 import { BACKEND_LINE, decodedChecksum, globalStep, openApp } from './appHelpers.mjs';
 
 /** Short epochs, so a loss history exists after a few seconds of training. */
-const QUICK = '#batch=256&epochs=40';
+const QUICK = '#backend=wasm&batch=256&epochs=40';
 
 async function download(page, buttonName) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: buttonName }).click()]);
@@ -115,7 +115,7 @@ test('a saved session opened in a fresh browser shows the same step, loss histor
   const saved = await download(first, 'Save session');
   await first.screenshot({ path: 'test-results/sessions-panel.png', fullPage: true }).catch(() => {});
 
-  const second = await openApp(ctx);
+  const second = await openApp(ctx, '#backend=wasm');
   await expect.poll(() => globalStep(second).catch(() => -1)).toBe(0);
   await second.getByLabel('Open session').setInputFiles({ name: 'session.zip', mimeType: 'application/zip', buffer: saved });
   await expect(second.getByRole('button', { name: 'Resume' })).toBeVisible({ timeout: 120_000 });
@@ -215,7 +215,7 @@ test('a crashed tab (renderer crash through the DevTools protocol) reopened in t
 
 test('your own images are stored only when asked: without them a reload asks for the files and resumes on them; with them it resumes at once', async ({ ctx }) => {
   // 108 training images in batches of 27: four steps an epoch, and far too many epochs to finish.
-  const page = await openPage(ctx, null, '#batch=27&epochs=1000');
+  const page = await openPage(ctx, null, '#backend=wasm&batch=27&epochs=1000');
   await loadOwnFiles(page);
   await page.locator('.dataset-line', { hasText: /^lines-images · 120 images/ }).waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
