@@ -56,12 +56,13 @@ export function inkedPixels(page) {
 }
 
 /**
- * Waits until what the page shows holds still for `quietMs`: the progress lines, the kNN figures, how
- * many times each decoded image was drawn, each map's pixels and each manifold grid's draw count. After a pause,
- * the worker sends the step it stopped at, then refreshes the map (encoding every image), then the
- * decoder's weights, and the map glides (450 ms) to the new codes; the page shows the paused model
- * once all of that has arrived and nothing moves. The quiet window is longer than the poll interval
- * and than a refresh's own gap between the step and the codes on a loaded machine.
+ * Waits until what the page shows holds still for `quietMs`: the progress lines, the kNN figures,
+ * how many times each decoded image was drawn, the draw counts of the walk views (manifold grid,
+ * interpolation strip) and each map's pixels. After a pause, the worker sends the step it stopped
+ * at, then refreshes the map (encoding every image), then the decoder's weights, and the map glides
+ * (450 ms) to the new codes; the page shows the paused model once all of that has arrived and
+ * nothing moves. The quiet window is longer than the poll interval and than a refresh's own gap
+ * between the step and the codes on a loaded machine.
  */
 export async function settle(page, { quietMs = 700, timeout = 60_000 } = {}) {
   const token = `${Date.now()}-${Math.random()}`;
@@ -74,7 +75,7 @@ export async function settle(page, { quietMs = 700, timeout = 60_000 } = {}) {
       for (const line of document.querySelectorAll('.progress-head')) for (const char of line.textContent ?? '') mix(char.charCodeAt(0));
       for (const output of document.querySelectorAll('output[aria-labelledby="knn-label"]')) for (const char of `|${output.dataset.value}`) mix(char.charCodeAt(0));
       for (const canvas of document.querySelectorAll('canvas[aria-label="Decoded image"]')) mix(Number(canvas.dataset.decodes ?? '0'));
-      for (const canvas of document.querySelectorAll('canvas[aria-label="Manifold grid"]')) mix(Number(canvas.dataset.draws ?? '0'));
+      for (const canvas of document.querySelectorAll('canvas[data-draws]')) mix(Number(canvas.dataset.draws));
       for (const canvas of document.querySelectorAll('canvas[aria-label="Latent map"]')) {
         if (canvas.width === 0 || canvas.height === 0) continue;
         const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
