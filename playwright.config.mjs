@@ -4,10 +4,10 @@ import { cpus } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './tests/browser/harness.mjs';
 
-// One test per core. A test's page and its training worker keep at most about two cores busy while
-// it trains, on WebAssembly, and much of a test is not training: opening the app, waiting on the
-// page, paused checks. Measured on 2 cores, two tests at a time finished the suite sooner than one,
-// with no test slower than its own limits allow. WORKERS overrides it.
+// One test per core. While it trains on WebAssembly (one thread on a 2-core machine) a test's page
+// and training worker keep one to two cores busy, and much of a test is not training: opening the
+// app, loading files, paused checks, waits on the page. Two tests at a time keep both cores of a CI
+// machine busy where one left them part idle. WORKERS overrides it (WORKERS=1 runs one at a time).
 const workers = Number(process.env.WORKERS) || Math.max(1, cpus().length);
 
 export default defineConfig({
