@@ -4,16 +4,20 @@ import { cpus } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './tests/browser/harness.mjs';
 
-// Each test trains a model in its page, which keeps about two cores busy (the page and its
-// worker), so one test runs per two cores; WORKERS overrides it.
-const workers = Number(process.env.WORKERS) || Math.max(1, Math.floor(cpus().length / 2));
+// One test per core. While it trains on WebAssembly (one thread on a 2-core machine) a test's page
+// and training worker keep one to two cores busy, and much of a test is not training: opening the
+// app, loading files, paused checks, waits on the page. Two tests at a time keep both cores of a CI
+// machine busy where one left them part idle. WORKERS overrides it (WORKERS=1 runs one at a time).
+const workers = Number(process.env.WORKERS) || Math.max(1, cpus().length);
 
 export default defineConfig({
   testDir: 'tests/browser',
   testMatch: '*.spec.mjs',
   outputDir: 'test-results',
   workers,
-  fullyParallel: false,
+  // Every test opens its own browser contexts (fresh storage) against its worker's own preview
+  // server, and no spec keeps state between tests, so tests of one file may run in any worker.
+  fullyParallel: true,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   // A whole test, training included, on a slow shared machine; a hung test fails instead of hanging.

@@ -2,8 +2,8 @@
 // drag the probe, pause / resume / step, refuse bad settings, switch backends without losing work.
 // Every page is also checked for console errors and requests that leave the app's origin.
 
-import { test } from './fixtures.mjs';
-import { BACKEND_LINE, assert, decodedChecksum, globalStep, inkedPixels, openApp, trainThenPause, waitForMap } from './appHelpers.mjs';
+import { test, expect } from './fixtures.mjs';
+import { BACKEND_LINE, assert, decodedChecksum, globalStep, inkedPixels, openApp, pauseAndSettle, settle, trainThenPause, waitForMap } from './appHelpers.mjs';
 
 test('measures the backends, trains on the digits and fills the map, the chart and the kNN figure', async ({ ctx }) => {
   const page = await openApp(ctx, '#epochs=2');
@@ -15,7 +15,7 @@ test('measures the backends, trains on the digits and fills the map, the chart a
   await page.getByRole('button', { name: 'Train' }).click();
   await page.locator('.loss-figures', { hasText: /^Epoch \d+:/ }).waitFor({ timeout: 120_000 });
   await page.getByText('Done', { exact: true }).waitFor({ timeout: 120_000 });
-  await page.waitForTimeout(800); // the last glide
+  await settle(page); // the last map's glide
   const ink = await inkedPixels(page);
   assert(ink > 3000, `only ${ink} map pixels are inked; expected thousands of points`);
   const knn = Number(await page.locator('output[aria-labelledby="knn-label"]').getAttribute('data-value'));
@@ -33,29 +33,22 @@ test('dragging the probe (and moving it with arrow keys) decodes new pixels whil
   await page.mouse.down();
   await page.mouse.move(map.x + map.width * 0.7, map.y + map.height * 0.6, { steps: 15 });
   await page.mouse.up();
-  await page.waitForTimeout(100);
-  const dragged = await decodedChecksum(page);
-  assert(dragged !== first, 'the decoded image did not change when the probe was dragged');
+  await expect.poll(() => decodedChecksum(page), { message: 'the decoded image changes when the probe is dragged' }).not.toBe(first);
   assert(await page.getByRole('button', { name: 'Pause' }).isEnabled(), 'training stopped during the drag');
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(600);
+  await pauseAndSettle(page);
   const paused = await decodedChecksum(page);
   await probe.focus();
   for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowUp');
-  await page.waitForTimeout(100);
-  assert((await decodedChecksum(page)) !== paused, 'arrow keys on the probe did not change the decoded image');
+  await expect.poll(() => decodedChecksum(page), { message: 'arrow keys on the probe change the decoded image' }).not.toBe(paused);
 });
 
 test('Pause stops training, Step takes exactly one step, Resume goes on', async ({ ctx }) => {
   const page = await openApp(ctx, '#backend=wasm');
   await page.getByRole('button', { name: 'Train' }).click();
-  await page.locator('.progress-head', { hasText: 'step' }).waitFor();
-  await page.waitForTimeout(1500);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(500);
+  await expect.poll(() => globalStep(page).catch(() => 0)).toBeGreaterThan(3);
+  await pauseAndSettle(page);
   const pausedAt = await globalStep(page);
+  // Nothing to wait for: this checks that no step comes while paused, over a fixed stretch of time.
   await page.waitForTimeout(1500);
   assert((await globalStep(page)) === pausedAt, 'steps went on while paused');
   await page.getByRole('button', { name: 'Step' }).click();
@@ -65,8 +58,7 @@ test('Pause stops training, Step takes exactly one step, Resume goes on', async 
   }, pausedAt);
   assert((await globalStep(page)) === pausedAt + 1, `Step moved from ${pausedAt} to ${await globalStep(page)}`);
   await page.getByRole('button', { name: 'Resume' }).click();
-  await page.waitForTimeout(2000);
-  assert((await globalStep(page)) > pausedAt + 2, 'Resume did not continue training');
+  await expect.poll(() => globalStep(page), { message: 'Resume continues training' }).toBeGreaterThan(pausedAt + 2);
 });
 
 test('bad settings are refused beside their field and the trained model is kept', async ({ ctx }) => {

@@ -55,11 +55,68 @@ export function inkedPixels(page) {
   });
 }
 
+/**
+ * Waits until what the page shows holds still for `quietMs`: the progress lines, the kNN figures,
+ * how many times each decoded image was drawn, the draw counts of the walk views (manifold grid,
+ * interpolation strip) and each map's pixels. After a pause, the worker sends the step it stopped
+ * at, then refreshes the map (encoding every image), then the decoder's weights, and the map glides
+ * (450 ms) to the new codes; the page shows the paused model once all of that has arrived and
+ * nothing moves. The quiet window is longer than the poll interval and than a refresh's own gap
+ * between the step and the codes on a loaded machine.
+ */
+export async function settle(page, { quietMs = 700, timeout = 60_000 } = {}) {
+  const token = `${Date.now()}-${Math.random()}`;
+  await page.waitForFunction(
+    ([wanted, quiet]) => {
+      let hash = 0;
+      const mix = (value) => {
+        hash = (hash * 31 + value) % 1_000_000_007;
+      };
+      for (const line of document.querySelectorAll('.progress-head')) for (const char of line.textContent ?? '') mix(char.charCodeAt(0));
+      for (const output of document.querySelectorAll('output[aria-labelledby="knn-label"]')) for (const char of `|${output.dataset.value}`) mix(char.charCodeAt(0));
+      for (const canvas of document.querySelectorAll('canvas[aria-label="Decoded image"]')) mix(Number(canvas.dataset.decodes ?? '0'));
+      for (const canvas of document.querySelectorAll('canvas[data-draws]')) mix(Number(canvas.dataset.draws));
+      for (const canvas of document.querySelectorAll('canvas[aria-label="Latent map"]')) {
+        if (canvas.width === 0 || canvas.height === 0) continue;
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 0; i < data.length; i += 4 * 7) mix(data[i] + data[i + 1] * 3 + data[i + 2] * 7);
+      }
+      const now = performance.now();
+      const seen = window.__settle;
+      if (!seen || seen.token !== wanted || seen.hash !== hash) {
+        window.__settle = { token: wanted, hash, since: now };
+        return false;
+      }
+      return now - seen.since >= quiet;
+    },
+    [token, quietMs],
+    { polling: 100, timeout },
+  );
+}
+
+/** Resolves after `count` animation frames of the page: what it scheduled for its next frame (a decode after a probe move, a map resized) is drawn. */
+export function nextFrames(page, count = 2) {
+  return page.evaluate(
+    (frames) =>
+      new Promise((resolve) => {
+        let left = frames;
+        const tick = () => (--left <= 0 ? resolve() : requestAnimationFrame(tick));
+        requestAnimationFrame(tick);
+      }),
+    count,
+  );
+}
+
+/** Pause, and wait until the paused model's last step, map, weights and the map's glide have arrived and hold still. */
+export async function pauseAndSettle(page) {
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await settle(page);
+}
+
 /** Train until the first map is scored, then pause and let the paused model's last map arrive and settle. */
 export async function trainThenPause(page) {
   await page.getByRole('button', { name: 'Train' }).click();
   await waitForMap(page);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(1000); // the last weights and map after pausing, and the map's glide
+  await pauseAndSettle(page);
 }

@@ -10,7 +10,7 @@ async function figure(region, name) {
 }
 
 test('with class 8 held out, Anomalies shows a ROC curve, an Anomaly AUC in [0, 1], and precision and recall that follow the threshold', async ({ ctx }, testInfo) => {
-  const page = await openApp(ctx, '#anomalyClass=8&epochs=1');
+  const page = await openApp(ctx, '#backend=wasm&anomalyClass=8&epochs=1');
   await trainThenPause(page);
   const region = page.getByRole('region', { name: 'Applications' });
   await region.getByRole('tab', { name: 'Anomalies' }).click();

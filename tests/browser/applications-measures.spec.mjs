@@ -1,7 +1,7 @@
 // The Applications panel's Versus PCA and Compression tabs on a briefly trained model (MNIST, latent
 // size 2), the Show PCA map toggle on the latent map, and Denoising on a briefly trained denoiser.
 import { test, expect } from './fixtures.mjs';
-import { globalStep, openApp, waitForMap } from './appHelpers.mjs';
+import { globalStep, openApp, pauseAndSettle, settle, waitForMap } from './appHelpers.mjs';
 
 /** The raw number behind a labelled figure of the panel, once it is measured. */
 async function figure(region, name) {
@@ -29,7 +29,7 @@ function inkPerRow(canvas) {
 }
 
 test('Versus PCA and Compression fill with figures in range after a short training, and Show PCA map swaps the map', async ({ ctx }, testInfo) => {
-  const page = await openApp(ctx);
+  const page = await openApp(ctx, '#backend=wasm');
   await trainSteps(page, 30);
   const region = page.getByRole('region', { name: 'Applications' });
 
@@ -61,7 +61,7 @@ test('Versus PCA and Compression fill with figures in range after a short traini
   await expect(page.getByText(/^Pixel PC 1 \(\d+% of variance\)$/)).toBeVisible();
   await expect(probe).toBeHidden();
   await expect(page.getByText(/^PCA map of the pixels: hover to see an image/)).toBeVisible();
-  await page.waitForTimeout(600); // the map's glide to the PCA points
+  await settle(page); // the map's glide to the PCA points
   await map.screenshot({ path: testInfo.outputPath('pca-map.png') });
 
   // Empty space (the plot's top-left corner) does not move the probe.
@@ -117,14 +117,12 @@ async function trainSteps(page, steps) {
   await page.getByRole('button', { name: 'Train' }).click();
   await waitForMap(page);
   await expect.poll(() => globalStep(page), { timeout: 150_000, intervals: [500] }).toBeGreaterThanOrEqual(steps);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(1000);
+  await pauseAndSettle(page);
 }
 
 test('Denoising: after a short training a denoiser cleans its own noise (PSNR denoised above PSNR noisy), with noisy, output and clean rows', async ({ ctx }, testInfo) => {
   // A 16-value code: a 2-value one cannot draw a digit much more sharply than light Gaussian noise leaves it.
-  const page = await openApp(ctx, '#kind=denoising&latent=16');
+  const page = await openApp(ctx, '#backend=wasm&kind=denoising&latent=16');
   await trainSteps(page, 120);
   const region = page.getByRole('region', { name: 'Applications' });
   // The trained denoiser's output is cleaner than its noisy input, both in a sane dB range.

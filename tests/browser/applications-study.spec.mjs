@@ -10,7 +10,7 @@ async function figure(region, name) {
 }
 
 test('Generation and Features fill with scores and probe accuracies in range after a short training', async ({ ctx }) => {
-  const page = await openApp(ctx);
+  const page = await openApp(ctx, '#backend=wasm');
   await trainThenPause(page);
   const region = page.getByRole('region', { name: 'Applications' });
 
@@ -52,7 +52,7 @@ test('Generation and Features fill with scores and probe accuracies in range aft
 });
 
 test('Run sweep with 3 s per size charts seven latent sizes, and a sweep can be cancelled', async ({ ctx }) => {
-  const page = await openApp(ctx);
+  const page = await openApp(ctx, '#backend=wasm');
   const region = page.getByRole('region', { name: 'Applications' });
   await region.getByRole('tab', { name: 'Bottleneck sweep' }).click();
   await region.getByRole('spinbutton', { name: 'Seconds per size' }).fill('3');

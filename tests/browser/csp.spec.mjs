@@ -25,6 +25,25 @@ function recordViolations() {
   });
 }
 
+/**
+ * Waits until an Applications tab has done what opening it starts (its measurements, in their
+ * workers): no busy line (those end in an ellipsis) and its text and figures hold still for a moment.
+ */
+async function tabDone(panel) {
+  let last = null;
+  let since = Date.now();
+  await expect
+    .poll(async () => {
+      const text = (await panel.innerText().catch(() => '')) + (await panel.locator('output').evaluateAll((outputs) => outputs.map((o) => o.dataset.value).join('|')));
+      if (text !== last) {
+        last = text;
+        since = Date.now();
+      }
+      return !text.includes('…') && Date.now() - since >= 700;
+    }, { message: 'the tab finishes what opening it started', intervals: [100], timeout: 120_000 })
+    .toBe(true);
+}
+
 const CSP_CONSOLE = /Content Security Policy|Content-Security-Policy|violates the following/i;
 
 test('the built app carries a strict Content-Security-Policy and runs under it without a violation', async ({ ctx }) => {
@@ -64,7 +83,9 @@ test('the built app carries a strict Content-Security-Policy and runs under it w
   await page.getByLabel('Projection').selectOption('umap');
   await page.waitForFunction(() => document.querySelector('output[aria-labelledby="knn-label"]')?.dataset.value !== '', null, { timeout: 120_000 });
   await expect(page.getByLabel('Projection')).toHaveValue('umap');
-  await page.waitForTimeout(3000);
+  // UMAP runs in its worker once it reports progress (while training, each new map restarts it,
+  // so its own map may not show before the pause).
+  await expect(page.locator('.projection-activity')).toHaveText(/UMAP.*\b[1-9]\d*%/, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Resume' }).waitFor();
 
@@ -73,8 +94,10 @@ test('the built app carries a strict Content-Security-Policy and runs under it w
   const tabs = await region.getByRole('tab').allInnerTexts();
   expect(tabs.length).toBeGreaterThan(3);
   for (const name of tabs) {
-    await region.getByRole('tab', { name: name.trim(), exact: true }).click();
-    await page.waitForTimeout(1500);
+    const tab = region.getByRole('tab', { name: name.trim(), exact: true });
+    await tab.click();
+    await expect(tab).toHaveAttribute('aria-selected', 'true');
+    await tabDone(region.getByRole('tabpanel'));
   }
 
   // A map export: the PNG is made on a canvas and saved through a blob: link.

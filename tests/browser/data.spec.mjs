@@ -4,7 +4,7 @@
 import { test } from './fixtures.mjs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { assert, globalStep, openApp as openAppAt, waitForMap } from './appHelpers.mjs';
+import { assert, globalStep, openApp as openAppAt, pauseAndSettle, waitForMap } from './appHelpers.mjs';
 
 // ---- fixtures ------------------------------------------------------------------------------
 
@@ -201,9 +201,7 @@ test('a CSV with a text label column loads its rows and class names, and trains'
 test('a corrupt IDX file or a mix of kinds is refused by name, and the trained model and its progress are kept', async ({ ctx }) => {
   const page = await openApp(ctx);
   await trainOneEpoch(page);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(500);
+  await pauseAndSettle(page);
   const stepBefore = await globalStep(page);
   const lossBefore = await page.locator('.loss-figures').innerText();
 

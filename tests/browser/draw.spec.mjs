@@ -3,7 +3,7 @@
 // worker's model, its reconstruction shown beside the pad and the probe moved to its code.
 
 import { test } from './fixtures.mjs';
-import { assert, globalStep, openApp, waitForMap } from './appHelpers.mjs';
+import { assert, globalStep, nextFrames, openApp, pauseAndSettle, waitForMap } from './appHelpers.mjs';
 
 const EMOJI_SUMMARY = /([\d,]+) images of 32×32 colour emoji in (\d+) classes/;
 
@@ -18,9 +18,7 @@ async function trainSteps(page, steps) {
     const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
     return match && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) >= wanted;
   }, steps, { timeout: 180_000 });
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(800); // the paused model's last map and weights
+  await pauseAndSettle(page); // the paused model's last map and weights
 }
 
 /** Pixel statistics of a canvas found by its accessible name. */
@@ -63,7 +61,7 @@ async function probeIntoTheCloud(page) {
     return { x: rect.left + (median(xs) * rect.width) / canvas.width, y: rect.top + (median(ys) * rect.height) / canvas.height };
   });
   await page.mouse.click(at.x, at.y);
-  await page.waitForTimeout(200);
+  await nextFrames(page); // the decode at the probe's new place
 }
 
 function probeTransform(page) {

@@ -3,7 +3,7 @@
 // backend if it comes back or the next one, with a notice; the loss history and data stay, the
 // probe still decodes, and no tensors are left behind.
 import { test, expect } from './fixtures.mjs';
-import { openApp, decodedChecksum, globalStep } from './appHelpers.mjs';
+import { openApp, decodedChecksum, globalStep, nextFrames, pauseAndSettle } from './appHelpers.mjs';
 import { CHROMIUM_ARGS, findChromium } from './harness.mjs';
 
 // Chromium handles chrome://gpucrash only for a navigation typed into the address bar, or, with
@@ -37,12 +37,6 @@ async function lossHistory(page) {
   return { epoch, circles };
 }
 
-async function pauseAndSettle(page) {
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await page.waitForTimeout(1500); // the paused loop's last refresh
-}
-
 /** Drag the probe across the map; the decoded images seen on the way. */
 async function dragProbe(page) {
   const box = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
@@ -52,7 +46,7 @@ async function dragProbe(page) {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * (0.3 + 0.2 * i), box.y + box.height * (0.5 + 0.1 * i), { steps: 5 });
     await page.mouse.up();
-    await page.waitForTimeout(300);
+    await nextFrames(page); // the decode at the probe's last place
     seen.add(await decodedChecksum(page));
   }
   return seen;
@@ -77,16 +71,18 @@ async function loseGpuWhileTraining(ctx, backend, inject) {
   await pauseAndSettle(page);
   const worker = await trainingWorker(page);
   const tensorsBefore = await worker.evaluate(() => globalThis.latentExplorerTest.tensorCount());
+  const pausedAt = await globalStep(page);
   await page.getByRole('button', { name: 'Resume' }).click();
-  await expect.poll(() => globalStep(page).catch(() => 0)).toBeGreaterThan(0);
-  await page.waitForTimeout(1000);
+  await expect.poll(() => globalStep(page).catch(() => 0)).toBeGreaterThan(pausedAt + 2);
 
-  // The training speed, to bound how many steps a loss may take back.
+  // The training speed, to bound how many steps a loss may take back: steps counted over a
+  // stretch of time, which is the measurement itself (its length is read from the clock).
   const sampleAt = await globalStep(page);
+  const sampleStarted = Date.now();
   await page.waitForTimeout(2000);
   const historyBefore = await lossHistory(page);
   const stepBefore = await globalStep(page);
-  const stepsPerSecond = (stepBefore - sampleAt) / 2;
+  const stepsPerSecond = (stepBefore - sampleAt) / ((Date.now() - sampleStarted) / 1000);
   const lostAt = Date.now();
   await inject(page, worker);
   const notices = page.locator('.notices');

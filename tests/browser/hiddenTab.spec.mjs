@@ -13,7 +13,7 @@ function setVisibility(page, state) {
 }
 
 test('while the tab is hidden training goes on, and coming back shows how many steps ran', async ({ ctx }) => {
-  const page = await openApp(ctx);
+  const page = await openApp(ctx, '#backend=wasm');
   await page.getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => globalStep(page).catch(() => 0)).toBeGreaterThan(3);
   // The page's document says it is hidden (as on a tab switch); the worker's steps keep arriving.

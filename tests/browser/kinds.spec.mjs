@@ -2,8 +2,8 @@
 // decodes; the convolutional kind trains on WebAssembly through the engine's kernels; two kinds can
 // be compared side by side.
 
-import { test } from './fixtures.mjs';
-import { BACKEND_LINE, assert, decodedChecksum, globalStep, openApp } from './appHelpers.mjs';
+import { test, expect } from './fixtures.mjs';
+import { BACKEND_LINE, assert, decodedChecksum, globalStep, openApp, settle } from './appHelpers.mjs';
 
 const KINDS = ['basic', 'convolutional', 'denoising', 'sparse', 'variational', 'contractive'];
 
@@ -13,7 +13,6 @@ async function dragAcrossMap(page, index = 0) {
   await page.mouse.down();
   await page.mouse.move(map.x + map.width * 0.7, map.y + map.height * 0.65, { steps: 12 });
   await page.mouse.up();
-  await page.waitForTimeout(150);
 }
 
 for (const kind of KINDS) {
@@ -35,7 +34,7 @@ for (const kind of KINDS) {
     assert(Number.isFinite(Number(total)), `the total loss reads "${total}"`);
     const before = await decodedChecksum(page);
     await dragAcrossMap(page);
-    assert((await decodedChecksum(page)) !== before, `dragging the probe did not change the ${kind} model's decoded image`);
+    await expect.poll(() => decodedChecksum(page), { message: `dragging the probe changes the ${kind} model's decoded image` }).not.toBe(before);
   });
 }
 
@@ -68,7 +67,9 @@ test('compare: two kinds train side by side on the same data, each with its own 
     null,
     { timeout: 240_000 },
   );
-  await page.waitForTimeout(500);
+  // Each model's last map, scored: both kNN figures have values and the page holds still.
+  await page.waitForFunction(() => [...document.querySelectorAll('output[aria-labelledby="knn-label"]')].filter((output) => output.dataset.value !== '').length === 2);
+  await settle(page);
   const knn = await page.locator('output[aria-labelledby="knn-label"]').evaluateAll((outputs) => outputs.map((o) => Number(o.dataset.value)));
   assert(knn.length === 2 && knn.every((value) => value > 0.2), `the two maps' kNN accuracies are ${knn}`);
   await page.getByRole('button', { name: 'Pause both' }).click();

@@ -2,10 +2,10 @@
 // arrow-key move and walk view decodes a code of the model's size (no console error), and the
 // decoded image follows the probe.
 import { test, expect } from './fixtures.mjs';
-import { openApp, decodedChecksum, globalStep } from './appHelpers.mjs';
+import { openApp, decodedChecksum, globalStep, nextFrames } from './appHelpers.mjs';
 
 test('with latent size 8 and UMAP chosen while training, dragging the probe changes the decoded image and logs no error', async ({ ctx }) => {
-  const page = await openApp(ctx);
+  const page = await openApp(ctx, '#backend=wasm');
   // As a new user does it: edit the field of the 2-D model the page opened with, then Train.
   await page.getByLabel('Latent size').fill('8');
   await page.getByRole('button', { name: 'Train' }).click();
@@ -21,7 +21,7 @@ test('with latent size 8 and UMAP chosen while training, dragging the probe chan
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * (0.35 + 0.1 * i), box.y + box.height * (0.45 + 0.05 * i), { steps: 6 });
     await page.mouse.up();
-    await page.waitForTimeout(300);
+    await nextFrames(page); // the decode at the probe's last place
     seen.add(await decodedChecksum(page));
   }
   expect(seen.size, 'the decoded image changed as the probe moved').toBeGreaterThan(1);

@@ -3,7 +3,7 @@
 // screen. Each layout test attaches a screenshot of the layout it checks.
 import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures.mjs';
-import { BACKEND_LINE, decodedChecksum, trainThenPause } from './appHelpers.mjs';
+import { BACKEND_LINE, decodedChecksum, nextFrames, trainThenPause } from './appHelpers.mjs';
 
 async function open(ctx, { width, height, hash = '', touch = false }) {
   const page = await ctx.newPage({ contextOptions: { viewport: { width, height }, hasTouch: touch } });
@@ -84,7 +84,7 @@ for (const [width, height] of [
 
       await page.keyboard.press('p');
       await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute('aria-pressed', 'true');
-      await page.waitForTimeout(300); // the map follows its new size on the next frame
+      await nextFrames(page, 3); // the map follows its new size on the next frame
       await expectAllOnScreen(page, { width, height, lesson, mode: modes[1] });
       expect(await textsUnder(page, 20)).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(width);
@@ -192,6 +192,7 @@ test("the map's zoom and pan come back from a saved session and from a copied li
   await expect.poll(async () => near(await mapZoom(resumed), zoomed), { message: 'the session brings the zoom back' }).toBe(true);
   // And the zoom stays through a change of layout (presenter mode resizes the map).
   await resumed.keyboard.press('p');
-  await resumed.waitForTimeout(300);
+  await expect(resumed.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute('aria-pressed', 'true');
+  await nextFrames(resumed, 3); // the map takes its new size
   await expect.poll(async () => near(await mapZoom(resumed), zoomed)).toBe(true);
 });

@@ -2,6 +2,7 @@
 // page (tensors of the page and of its training worker, the page's JS heap after a full
 // collection, read through the DevTools protocol), and 100 epochs measured between two of them.
 import { gzipSync } from 'node:zlib';
+import { settle } from './appHelpers.mjs';
 
 const TRAINING_WORKER = /\/worker-[^/]*\.js$/;
 
@@ -73,7 +74,7 @@ export async function trainEpochsMeasured(page, cdp) {
   const done = page.locator('.progress-head .status-done').first();
   await page.getByRole('button', { name: 'Train' }).click();
   await done.waitFor({ timeout: 120_000 });
-  await page.waitForTimeout(1000); // the last map and weights after the end
+  await settle(page); // the last map and weights after the end, drawn
   const before = await measureMemory(page, cdp);
   await page.getByLabel('Epochs').fill('100');
   const started = Date.now();
@@ -82,7 +83,7 @@ export async function trainEpochsMeasured(page, cdp) {
   await page.locator('.progress-head').first().filter({ hasText: /Epoch \d+ \/ 100/ }).waitFor({ timeout: 60_000 });
   await done.waitFor({ timeout: 300_000 });
   const seconds = (Date.now() - started) / 1000;
-  await page.waitForTimeout(1000);
+  await settle(page);
   const after = await measureMemory(page, cdp);
   return { epochs: 100, before, after, seconds };
 }

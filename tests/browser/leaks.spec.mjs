@@ -4,7 +4,7 @@
 // backend switches. Each phase is measured against a baseline taken after one warm-up round of
 // the same work, so first-use caches (kernels, compiled shaders, lazily loaded code) do not count.
 import { test, expect } from './fixtures.mjs';
-import { BACKEND_LINE } from './appHelpers.mjs';
+import { BACKEND_LINE, settle } from './appHelpers.mjs';
 import { LEAK_RUN_HASH, LEAK_SET_SIZE, loadSmallSet, measureMemory, smallSet, trainEpochsMeasured, waitIdle } from './leakProbe.mjs';
 
 /** Heap growth allowed per phase, after a full collection: a leak of one dataset copy or a few models is far more. */
@@ -60,19 +60,21 @@ test('tensor counts and the page heap stay flat across epochs, decodes, kind swi
   const map = page.getByRole('img', { name: 'Latent map' });
   const box = await map.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // Each wheel turn (in and out in turn) changes the map's region, and the grid redraws for it.
   const zoomUntil = async (target) => {
     for (let i = 0; (await draws()) < target; i++) {
       if (i > 400) throw new Error(`the grid drew ${await draws()} times, not ${target}`);
+      const before = await draws();
       await page.mouse.wheel(0, i % 2 === 0 ? -120 : 120);
-      await page.waitForTimeout(300);
+      await expect.poll(draws, { message: 'the grid redraws after a wheel turn', intervals: [50, 100] }).toBeGreaterThan(before);
     }
   };
   await zoomUntil((await draws()) + 2);
-  await page.waitForTimeout(800);
+  await settle(page, { quietMs: 1000 }); // no redraw still waiting out the grid's 500 ms throttle
   const beforeDecodes = await measureMemory(page, cdp);
   const drawsBefore = await draws();
   await zoomUntil(drawsBefore + Math.ceil(10_000 / 256));
-  await page.waitForTimeout(800);
+  await settle(page, { quietMs: 1000 });
   const decodes = ((await draws()) - drawsBefore) * 256;
   report.push({ ...expectFlat(`${decodes} decodes`, beforeDecodes, await measureMemory(page, cdp)), decodes });
   expect(decodes).toBeGreaterThanOrEqual(10_000);

@@ -1,10 +1,10 @@
 // End-to-end at full size: the four real Fashion-MNIST IDX files (70,000 images, from Debian's
 // dataset-fashion-mnist package, which .ci/run installs) load through `Load data files` without
 // blocking the page, and the map then holds 70,000 points that zoom, hover and decode.
-import { test } from './fixtures.mjs';
+import { test, expect } from './fixtures.mjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert } from './appHelpers.mjs';
+import { assert, settle } from './appHelpers.mjs';
 
 const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
@@ -48,8 +48,11 @@ test('70,000 Fashion-MNIST images load from their IDX files, the page keeps draw
 
   const map = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
   await page.mouse.move(map.x + map.width / 2, map.y + map.height / 2);
+  const ticks = () => page.locator('.map-axes .axis-x .tick text').allTextContents();
+  const ticksBefore = (await ticks()).join(' ');
   await page.mouse.wheel(0, -400);
-  await page.waitForTimeout(300);
+  await expect.poll(async () => (await ticks()).join(' '), { message: 'the wheel zooms the map' }).not.toBe(ticksBefore);
+  await settle(page); // the zoom's glide
   // Hover somewhere with points: walk across the centre until the tooltip shows an image.
   let hovered = false;
   for (let i = 0; i < 40 && !hovered; i++) {
@@ -62,7 +65,6 @@ test('70,000 Fashion-MNIST images load from their IDX files, the page keeps draw
   await page.mouse.down();
   await page.mouse.move(map.x + map.width * 0.6, map.y + map.height * 0.6, { steps: 10 });
   await page.mouse.up();
-  await page.waitForTimeout(200);
-  const after = await page.getByRole('img', { name: 'Decoded image' }).evaluate((canvas) => canvas.dataset.decodes ?? '0');
-  assert(Number(after) > Number(before), 'dragging on the 70,000-point map decoded nothing');
+  const decodes = () => page.getByRole('img', { name: 'Decoded image' }).evaluate((canvas) => Number(canvas.dataset.decodes ?? '0'));
+  await expect.poll(decodes, { message: 'dragging on the 70,000-point map decodes' }).toBeGreaterThan(Number(before));
 });

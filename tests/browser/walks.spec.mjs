@@ -3,8 +3,11 @@
 // strip starts at the image decoded at A, and a latent slider moves the probe and the image.
 // Training is paused before each check, so what changes comes from the walk, not from new weights.
 
-import { test } from './fixtures.mjs';
-import { assert, decodedChecksum, openApp, trainThenPause } from './appHelpers.mjs';
+import { test, expect } from './fixtures.mjs';
+import { assert, decodedChecksum, nextFrames, openApp, settle, trainThenPause } from './appHelpers.mjs';
+
+/** The manifold grid redraws at most this often (MIN_REDRAW_MS in src/ui/ManifoldGrid.tsx). */
+const GRID_REDRAW_MS = 500;
 
 /** The decoded image as 28 x 28 grey values, read at the centre of each enlarged pixel. */
 function decodedGrey(page) {
@@ -34,7 +37,7 @@ async function dragOnMap(page, [fx, fy], [tx, ty]) {
   await page.mouse.down();
   await page.mouse.move(map.x + map.width * tx, map.y + map.height * ty, { steps: 15 });
   await page.mouse.up();
-  await page.waitForTimeout(150);
+  await nextFrames(page); // the decode of the probe's last place
 }
 
 /** Draw count, size and per-tile checksums of the manifold mosaic, plus its brightness spread. */
@@ -83,7 +86,8 @@ async function waitForMosaic(page, { size, after = 0 }) {
     [size, after],
     { timeout: 30_000 },
   );
-  await page.waitForTimeout(600); // a redraw still waiting out its throttle interval
+  // A change that came during that draw is drawn once the throttle interval ends: wait until the draw count holds still.
+  await settle(page, { quietMs: GRID_REDRAW_MS + 200 });
   return mosaicSummary(page);
 }
 
@@ -93,7 +97,7 @@ test('an 8-D model on a PCA map: dragging the probe decodes new pixels', async (
   await page.locator('.axis-title', { hasText: 'PC 1' }).waitFor();
   const before = await decodedChecksum(page);
   await dragOnMap(page, [0.3, 0.35], [0.7, 0.6]);
-  assert((await decodedChecksum(page)) !== before, 'the decoded image did not change when the probe was dragged');
+  await expect.poll(() => decodedChecksum(page), { message: 'the decoded image changes when the probe is dragged' }).not.toBe(before);
 });
 
 test('an 8-D model on a UMAP map: dragging the probe decodes new pixels', async ({ ctx }) => {
@@ -102,12 +106,12 @@ test('an 8-D model on a UMAP map: dragging the probe decodes new pixels', async 
   // Until UMAP finishes, PCA stands in; wait for the UMAP map and for any refit to end.
   await page.locator('.axis-title', { hasText: 'UMAP 1' }).waitFor({ timeout: 150_000 });
   await page.locator('.projection-activity').waitFor({ state: 'detached', timeout: 150_000 });
-  await page.waitForTimeout(600);
+  await settle(page); // the map's glide to the UMAP points
   const before = await decodedChecksum(page);
   const probeBefore = await probeTransform(page);
   await dragOnMap(page, [0.35, 0.3], [0.65, 0.7]);
-  assert((await probeTransform(page)) !== probeBefore, 'the probe did not move on the UMAP map');
-  assert((await decodedChecksum(page)) !== before, 'the decoded image did not change when the probe was dragged');
+  await expect.poll(() => probeTransform(page), { message: 'the probe moves on the UMAP map' }).not.toBe(probeBefore);
+  await expect.poll(() => decodedChecksum(page), { message: 'the decoded image changes when the probe is dragged' }).not.toBe(before);
 });
 
 test('the manifold grid draws N x N different images, follows the zoom and the grid size, and rests when idle', async ({ ctx }) => {
@@ -119,8 +123,9 @@ test('the manifold grid draws N x N different images, follows the zoom and the g
   assert(first.distinct >= 58, `only ${first.distinct} of 64 tiles differ from one another`);
   assert(first.mean > 8 && first.spread > 25, `the mosaic looks blank (mean ${first.mean}, spread ${first.spread})`);
 
-  // Nothing changes while paused, so the throttled redraw must stay idle.
-  await page.waitForTimeout(1500);
+  // Nothing changes while paused, so the throttled redraw must stay idle: a fixed stretch of
+  // time, longer than the throttle interval, in which no draw may come.
+  await page.waitForTimeout(3 * GRID_REDRAW_MS);
   const idle = await mosaicSummary(page);
   assert(idle.draws === first.draws, `the grid redrew ${idle.draws - first.draws} times with nothing changed`);
 
@@ -157,7 +162,7 @@ test('interpolation from A to B shows the chosen number of images and starts at 
       },
       steps,
     );
-    await page.waitForTimeout(200);
+    await settle(page, { quietMs: 300 }); // the strip's draw count holds still
     const strip = await page.getByRole('img', { name: 'Interpolation' }).evaluate((canvas) => {
       const count = Number(canvas.dataset.steps);
       const tile = Number(canvas.dataset.tile);
@@ -204,8 +209,7 @@ test('moving slider z1 moves the probe and changes the decoded image', async ({ 
   const middle = (Number(await slider.getAttribute('min')) + Number(await slider.getAttribute('max'))) / 2;
   const key = valueBefore > middle ? 'Home' : 'End';
   await page.keyboard.press(key);
-  await page.waitForTimeout(200);
-  assert(Number(await slider.inputValue()) !== valueBefore, 'slider z1 did not move');
-  assert((await probeTransform(page)) !== probeBefore, 'moving z1 did not move the probe on the map');
-  assert((await decodedChecksum(page)) !== imageBefore, 'moving z1 did not change the decoded image');
+  await expect.poll(async () => Number(await slider.inputValue()), { message: 'slider z1 moves' }).not.toBe(valueBefore);
+  await expect.poll(() => probeTransform(page), { message: 'moving z1 moves the probe on the map' }).not.toBe(probeBefore);
+  await expect.poll(() => decodedChecksum(page), { message: 'moving z1 changes the decoded image' }).not.toBe(imageBefore);
 });

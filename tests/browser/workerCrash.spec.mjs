@@ -5,6 +5,12 @@ import { test, expect } from './fixtures.mjs';
 import { BACKEND_LINE, globalStep } from './appHelpers.mjs';
 
 const TRAINING_WORKER = /\/worker-[^/]*\.js$/;
+/**
+ * The page asks its training worker for a state to keep every 5 s (STATE_KEEP_INTERVAL_MS in
+ * src/train/workerRecovery.ts) and shows no sign of holding one, so a test can only wait one interval
+ * and a margin for a kept state past the one it had. (A page hook giving the kept step would let it poll.)
+ */
+const STATE_KEPT_WITHIN_MS = 6000;
 
 async function trainingWorker(page) {
   await expect.poll(() => page.workers().some((worker) => TRAINING_WORKER.test(worker.url()))).toBe(true);
@@ -27,7 +33,7 @@ test('a crashed and then a silent training worker are replaced and training carr
   const page = await ctx.newPage({ allowProblems: true });
   const watch = ctx.watchOf(page);
   await page.setViewportSize({ width: 1440, height: 960 });
-  await page.goto(ctx.baseUrl);
+  await page.goto(`${ctx.baseUrl}#backend=wasm`);
   await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout: 120_000 });
   await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
   const datasetLine = await page.locator('header').innerText();
@@ -35,7 +41,7 @@ test('a crashed and then a silent training worker are replaced and training carr
   // One finished epoch, so there is a loss history to keep, and time for a state to be kept.
   const lossFigures = page.locator('.loss-figures');
   await expect(lossFigures).toHaveText(/^Epoch \d+:/, { timeout: 180_000 });
-  await page.waitForTimeout(6000);
+  await page.waitForTimeout(STATE_KEPT_WITHIN_MS);
   const notices = page.locator('.notices');
 
   // 1. A crash: an uncaught error inside the worker.
@@ -50,7 +56,7 @@ test('a crashed and then a silent training worker are replaced and training carr
   await expect(lossFigures).toHaveText(/^Epoch \d+:/);
 
   // 2. Silence: the worker stops without a word; the page notices within the silence limit.
-  await page.waitForTimeout(6000);
+  await page.waitForTimeout(STATE_KEPT_WITHIN_MS); // a state kept from the new worker
   const stepBeforeSilence = await globalStep(page);
   const secondWorker = await trainingWorker(page);
   expect(secondWorker).not.toBe(firstWorker);
