@@ -358,6 +358,9 @@ export class SessionKeeper {
     const dataset = state.dataset;
     if (!dataset || !state.applied) throw new Error('there is no model yet.');
     const { state: training, layouts } = await this.controller.exportTraining();
+    // The loss history as it stands once the worker's state has come: the epoch-end events sent
+    // before that state have arrived by now, so a saved step never runs past the losses saved with it.
+    const { losses } = this.controller.store.getState();
     const builtIn = this.builtInSourceOf(state);
     const storeData = !builtIn && this.view.storeOwnData;
     const probe = state.probe;
@@ -376,7 +379,7 @@ export class SessionKeeper {
       data: storeData ? { images: dataset.images, labels: dataset.labels, classNames: dataset.classNames } : null,
       rawSettings: state.rawSettings,
       split: dataset.split,
-      losses: state.losses,
+      losses,
       view: {
         projection: state.projectionKind,
         colourBy: state.colourBy,
