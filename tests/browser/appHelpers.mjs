@@ -114,9 +114,24 @@ export async function pauseAndSettle(page) {
   await settle(page);
 }
 
-/** Train until the first map is scored, then pause and let the paused model's last map arrive and settle. */
+/**
+ * Steps a model takes before trainThenPause pauses it. The first map comes after the first step, so
+ * pausing as soon as a map shows left the model anywhere from 1 to 40 steps in, as the machine's load
+ * had it; after one step the decoder draws noise, and tests of what it decodes saw a blank grid.
+ */
+const STEPS_BEFORE_PAUSE = 20;
+
+/** Train until the first map is scored and the model has taken a few steps, then pause and let the last map settle. */
 export async function trainThenPause(page) {
   await page.getByRole('button', { name: 'Train' }).click();
   await waitForMap(page);
+  await page.waitForFunction(
+    ([pattern, steps]) => {
+      const match = new RegExp(pattern).exec(document.querySelector('.progress-head')?.textContent ?? '');
+      return match !== null && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) >= steps;
+    },
+    [PROGRESS.source, STEPS_BEFORE_PAUSE],
+    { timeout: 120_000 },
+  );
   await pauseAndSettle(page);
 }
