@@ -170,8 +170,9 @@ export class StepLoop {
     // both are the reconstruction loss); the terms break them down.
     const heldOutLoss = heldOutTerms.total;
     const { trainLoss, trainTerms } = sums.takeMeans();
-    emit({ type: 'epoch-end', epoch: epoch + 1, trainLoss, heldOutLoss, trainTerms, heldOutTerms });
-    // Kept at every epoch's end, so a loss never goes back past an epoch the loss chart already shows.
+    // Kept at every epoch's end, before the epoch is reported (with no await between, so no loss
+    // event can come in between): a loss never goes back past an epoch the loss chart already shows.
     checkpoints.keep();
+    emit({ type: 'epoch-end', epoch: epoch + 1, trainLoss, heldOutLoss, trainTerms, heldOutTerms });
   }
 }
