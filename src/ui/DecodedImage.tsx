@@ -26,7 +26,7 @@ export function DecodedImage() {
     let drawnVersion = -1;
     let drawnLatents: unknown = null;
     const draw = () => {
-      frame = requestAnimationFrame(draw);
+      frame = 0;
       const state = store.getState();
       if (state.probe === drawnProbe && state.decoderVersion === drawnVersion && state.latents === drawnLatents) return;
       const started = performance.now();
@@ -40,8 +40,17 @@ export function DecodedImage() {
       mapMetrics.recordDecode(performance.now() - started);
       canvas.dataset.decodes = String(Number(canvas.dataset.decodes ?? '0') + 1);
     };
-    frame = requestAnimationFrame(draw);
-    return () => cancelAnimationFrame(frame);
+    // A frame only after the store changed (the probe moved, new weights or codes): many changes
+    // within a frame make one decode, and an idle page asks for no frames at all.
+    const request = () => {
+      if (frame === 0) frame = requestAnimationFrame(draw);
+    };
+    const unsubscribe = store.subscribe(request);
+    request();
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame);
+    };
   }, [controller, store, dataset]);
 
   useEffect(() => {

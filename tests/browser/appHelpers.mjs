@@ -7,9 +7,12 @@ export function assert(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-/** Open the app (with a link hash), wait until a backend is chosen and Train can be pressed. */
-export async function openApp(ctx, hash = '', { timeout = 120_000 } = {}) {
-  const page = await ctx.newPage();
+/**
+ * Open the app (with a link hash), wait until a backend is chosen and Train can be pressed.
+ * offline: true lets the page install its service worker (ctx.newPage blocks it otherwise).
+ */
+export async function openApp(ctx, hash = '', { timeout = 120_000, offline = false } = {}) {
+  const page = await ctx.newPage({ offline });
   await page.setViewportSize({ width: 1440, height: 960 });
   await page.goto(ctx.baseUrl + hash);
   await page.getByRole('status').filter({ hasText: BACKEND_LINE }).waitFor({ timeout });

@@ -65,7 +65,7 @@ test('the built app carries a strict Content-Security-Policy and runs under it w
   expect(policy['object-src']).toEqual(["'none'"]);
 
   test.setTimeout(8 * 60_000); // four backends on a software GPU
-  const page = await ctx.newPage();
+  const page = await ctx.newPage({ offline: true });
   const cspConsole = [];
   page.on('console', (message) => {
     if (CSP_CONSOLE.test(message.text())) cspConsole.push(message.text());

@@ -5,8 +5,14 @@
 // Spec files: `import { test, expect } from './fixtures.mjs'`, then
 // `test('a sentence', async ({ ctx }) => { const page = await ctx.newPage(); ... })`.
 // ctx is { browser, baseUrl, newPage(options?), watchOf(page) }:
-//   newPage({ allowProblems, contextOptions }) opens a page in a fresh browser context;
-//   allowProblems: true keeps that page's problems from failing the test (fault-injection tests).
+//   newPage({ allowProblems, offline, contextOptions }) opens a page in a fresh browser context;
+//   allowProblems: true keeps that page's problems from failing the test (fault-injection tests);
+//   offline: true lets the page install its service worker (see below).
+//
+// Service workers are blocked unless a test asks for them (`offline: true`): the first install
+// downloads and stores the whole built app (tens of MB), which cost every test's page about 3 s of
+// CPU a few seconds after it opened, and two such pages at a time slowed the whole suite. The
+// specs that test offline use and the policy under the service worker ask for it.
 import { test as base, expect } from '@playwright/test';
 import { startPreviewServer, watchPage } from './harness.mjs';
 
@@ -31,8 +37,8 @@ export const test = base.extend({
     const ctx = {
       browser,
       baseUrl,
-      async newPage({ allowProblems = false, contextOptions = {} } = {}) {
-        const context = await browser.newContext(contextOptions);
+      async newPage({ allowProblems = false, offline = false, contextOptions = {} } = {}) {
+        const context = await browser.newContext({ serviceWorkers: offline ? 'allow' : 'block', ...contextOptions });
         const page = await context.newPage();
         page.setDefaultTimeout(PAGE_TIMEOUT_MS);
         page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);

@@ -4,7 +4,7 @@ import { test, expect } from './fixtures.mjs';
 import { globalStep, openApp } from './appHelpers.mjs';
 
 test('with the network off after one visit, a reload loads the page, cross-origin isolated, and it trains', async ({ ctx }) => {
-  const page = await openApp(ctx, '#backend=wasm');
+  const page = await openApp(ctx, '#backend=wasm', { offline: true });
   // Activation follows a complete precache (install fails otherwise).
   await page.evaluate(() => globalThis.navigator.serviceWorker.ready.then(() => undefined));
   await expect.poll(() => page.evaluate(() => globalThis.navigator.serviceWorker.controller !== null)).toBe(true);

@@ -168,22 +168,29 @@ describe('map glides', () => {
 describe('frame loop', () => {
   function fakeClock() {
     let next: ((now: number) => void) | null = null;
+    let requests = 0;
     let cancelled = 0;
     const clock: FrameClock = {
       request: (callback) => {
+        requests++;
         next = callback;
-        return 1;
+        return requests;
       },
       cancel: () => {
         cancelled++;
         next = null;
       },
     };
-    return { clock, frame: (now: number) => next?.(now), cancelled: () => cancelled };
+    const frame = (now: number) => {
+      const callback = next;
+      next = null;
+      callback?.(now);
+    };
+    return { clock, frame, pending: () => next !== null, requests: () => requests, cancelled: () => cancelled };
   }
 
-  it('draws once per frame, only when something changed or a glide is under way', () => {
-    const { clock, frame, cancelled } = fakeClock();
+  it('draws once per frame, only when something changed or a glide is under way, and asks for no frame while idle', () => {
+    const { clock, frame, pending, requests, cancelled } = fakeClock();
     const drawn: number[] = [];
     let changed = false;
     let animatingUntil = -1;
@@ -192,23 +199,33 @@ describe('frame loop', () => {
       clock,
     );
     frame(1);
+    expect(drawn).toEqual([1]);
+    // Nothing changed and nothing glides: no frame is asked for until something invalidates.
+    expect(pending()).toBe(false);
     frame(2);
     expect(drawn).toEqual([1]);
     loop.invalidate();
     loop.invalidate();
+    expect(requests()).toBe(2);
     frame(3);
     frame(4);
     expect(drawn).toEqual([1, 3]);
+    // A change taken in by prepare draws on the frame an invalidation asked for.
     changed = true;
+    loop.invalidate();
     frame(5);
     changed = false;
     animatingUntil = 8;
+    loop.invalidate();
     frame(6);
     frame(7);
     frame(8);
     expect(drawn).toEqual([1, 3, 5, 6, 7]);
+    expect(pending()).toBe(false);
+    loop.invalidate();
     loop.stop();
     expect(cancelled()).toBe(1);
+    loop.invalidate();
     frame(9);
     expect(drawn).toEqual([1, 3, 5, 6, 7]);
   });
