@@ -1,0 +1,80 @@
+// Compiles the step's shaders into compute pipelines once per step object. A shader the device's
+// compiler refuses becomes a WgslCompileError carrying the compiler's own messages, so the
+// Trainer's notice can show them while training goes on with another engine.
+import { ADAM_WGSL } from './wgsl/adam';
+import { ACTIVATION_BACK_WGSL, BIAS_SUMS_WGSL } from './wgsl/backward';
+import { BATCH_WGSL } from './wgsl/batch';
+import { FINALIZE_WGSL, LOSS_WGSL, PENALTY_WGSL } from './wgsl/loss';
+import { MATMUL_WGSL } from './wgsl/matmul';
+
+export class WgslCompileError extends Error {
+  constructor(
+    readonly shader: string,
+    readonly compilerMessages: string,
+  ) {
+    super(`The WGSL shader "${shader}" did not compile: ${compilerMessages}`);
+    this.name = 'WgslCompileError';
+  }
+}
+
+export interface StepPipelines {
+  batch: GPUComputePipeline;
+  /** X . W with bias and activation. */
+  forward: GPUComputePipeline;
+  /** Xᵀ . dY: a kernel's gradient. */
+  kernelGradient: GPUComputePipeline;
+  /** dY . Wᵀ: the gradient at a layer's input. */
+  inputGradient: GPUComputePipeline;
+  activationBack: GPUComputePipeline;
+  biasSums: GPUComputePipeline;
+  loss: GPUComputePipeline;
+  penalty: GPUComputePipeline;
+  finalize: GPUComputePipeline;
+  adam: GPUComputePipeline;
+}
+
+async function compile(device: GPUDevice, name: string, code: string, constants?: Record<string, number>): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ label: name, code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((message) => message.type === 'error');
+  if (errors.length > 0) {
+    throw new WgslCompileError(name, errors.map((message) => `${message.lineNum}:${message.linePos} ${message.message}`).join('; '));
+  }
+  try {
+    // Asynchronous, so a browser's thread is not held while the driver compiles.
+    return await device.createComputePipelineAsync({ label: name, layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+  } catch (error) {
+    throw new WgslCompileError(name, error instanceof Error ? error.message : String(error));
+  }
+}
+
+// Pipelines depend on the device only, not on the model: a model switch reuses them.
+const compiled = new WeakMap<GPUDevice, Promise<StepPipelines>>();
+
+/** Every pipeline of the step, made once per device; rejects with a WgslCompileError naming the first shader that failed. */
+export function compileStepPipelines(device: GPUDevice): Promise<StepPipelines> {
+  let pipelines = compiled.get(device);
+  if (!pipelines) {
+    pipelines = compileAll(device);
+    compiled.set(device, pipelines);
+    // A failure is not kept: the next model tries again (and reports again).
+    pipelines.catch(() => compiled.delete(device));
+  }
+  return pipelines;
+}
+
+async function compileAll(device: GPUDevice): Promise<StepPipelines> {
+  return {
+    batch: await compile(device, 'batch', BATCH_WGSL),
+    forward: await compile(device, 'forward product', MATMUL_WGSL),
+    // Pipeline constants are numbers in the API; WGSL reads a non-zero one as true.
+    kernelGradient: await compile(device, 'kernel gradient product', MATMUL_WGSL, { TRANSPOSE_A: 1 }),
+    inputGradient: await compile(device, 'input gradient product', MATMUL_WGSL, { TRANSPOSE_B: 1 }),
+    activationBack: await compile(device, 'activation gradient', ACTIVATION_BACK_WGSL),
+    biasSums: await compile(device, 'bias gradient', BIAS_SUMS_WGSL),
+    loss: await compile(device, 'loss', LOSS_WGSL),
+    penalty: await compile(device, 'code penalty', PENALTY_WGSL),
+    finalize: await compile(device, 'loss terms', FINALIZE_WGSL),
+    adam: await compile(device, 'adam', ADAM_WGSL),
+  };
+}
