@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelsPerImage } from '../../src/data/dataset';
 import { liveGpuBufferCount } from '../../src/engine/webgpu/gpuBuffers';
+import type { ProductShader } from '../../src/engine/webgpu/pipelines';
 import type { WgslDenseSpec } from '../../src/engine/webgpu/spec';
 import { WgslDenseStep } from '../../src/engine/webgpu/wgslDenseStep';
 import { buildAutoencoder, type Autoencoder } from '../../src/model/build';
@@ -72,10 +73,10 @@ function imagesAt(indices: Int32Array): tf.Tensor4D {
   return tf.tensor4d(values, [indices.length, ...PATTERN_SHAPE]);
 }
 
-async function makeStep(model: Autoencoder, maxRows = ROWS): Promise<{ step: WgslDenseStep; spec: WgslDenseSpec }> {
+async function makeStep(model: Autoencoder, maxRows = ROWS, products?: ProductShader): Promise<{ step: WgslDenseStep; spec: WgslDenseSpec }> {
   const spec = planWgslStep(model, variablesOf(model), ADAM, maxRows);
   if (!spec) throw new Error(`${model.spec.kind} is not covered`);
-  const step = await WgslDenseStep.create(gpu!.device, spec, { pixels: DATA.images as Uint8Array<ArrayBuffer>, count: DATA.images.length / PIXELS });
+  const step = await WgslDenseStep.create(gpu!.device, spec, { pixels: DATA.images as Uint8Array<ArrayBuffer>, count: DATA.images.length / PIXELS }, { products });
   step.writeParameters(flatten(variablesOf(model)));
   return { step, spec };
 }
@@ -90,11 +91,12 @@ describe.skipIf(!gpu)(`WGSL training step on ${gpu?.adapter ?? 'no adapter'}`, (
     expect(liveGpuBufferCount()).toBe(0);
   });
 
-  for (const { label, spec } of COVERED) {
-    it(`gradients match tfjs autodiff for ${label} (relative error < 1e-4)`, async () => {
+  // Both product shaders on every case: the device picks one, the other must be right too.
+  for (const products of ['tiled', 'direct'] as const) for (const { label, spec } of COVERED) {
+    it(`gradients match tfjs autodiff for ${label}, ${products} products (relative error < 1e-4)`, async () => {
       const model = buildAutoencoder(spec, 11);
       const variables = variablesOf(model);
-      const { step } = await makeStep(model);
+      const { step } = await makeStep(model, ROWS, products);
       const seed = 1234567;
       step.writeOrder(BATCH);
       step.gradientsOnly(0, ROWS, seed);

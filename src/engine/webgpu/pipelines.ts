@@ -5,7 +5,7 @@ import { ADAM_WGSL } from './wgsl/adam';
 import { ACTIVATION_BACK_WGSL, BIAS_SUMS_WGSL } from './wgsl/backward';
 import { BATCH_WGSL } from './wgsl/batch';
 import { FINALIZE_WGSL, LOSS_WGSL, PENALTY_WGSL } from './wgsl/loss';
-import { MATMUL_WGSL } from './wgsl/matmul';
+import { MATMUL_DIRECT_WGSL, MATMUL_WGSL } from './wgsl/matmul';
 
 export class WgslCompileError extends Error {
   constructor(
@@ -48,28 +48,49 @@ async function compile(device: GPUDevice, name: string, code: string, constants?
   }
 }
 
-// Pipelines depend on the device only, not on the model: a model switch reuses them.
-const compiled = new WeakMap<GPUDevice, Promise<StepPipelines>>();
+/**
+ * Which product shader: `tiled` stages operands in workgroup memory (what a GPU wants), `direct`
+ * reads them straight from the buffers, for Vulkan on a CPU (llvmpipe), where workgroup memory
+ * and barriers are emulated: there it ran the default model's step about twice as fast.
+ */
+export type ProductShader = 'tiled' | 'direct';
+
+/** `direct` for a device whose adapter says it is software (lavapipe reports 'software'), else `tiled`. */
+export function productShaderFor(device: GPUDevice): ProductShader {
+  // adapterInfo is newer than the WebGPU types this project builds against.
+  const info = (device as { adapterInfo?: { architecture?: string; description?: string } }).adapterInfo;
+  const words = `${info?.architecture ?? ''} ${info?.description ?? ''}`.toLowerCase();
+  return /software|llvmpipe|swiftshader/.test(words) ? 'direct' : 'tiled';
+}
+
+// Pipelines depend on the device and the product shader, not on the model: a model switch reuses them.
+const compiled = new WeakMap<GPUDevice, Map<ProductShader, Promise<StepPipelines>>>();
 
 /** Every pipeline of the step, made once per device; rejects with a WgslCompileError naming the first shader that failed. */
-export function compileStepPipelines(device: GPUDevice): Promise<StepPipelines> {
-  let pipelines = compiled.get(device);
+export function compileStepPipelines(device: GPUDevice, products: ProductShader = productShaderFor(device)): Promise<StepPipelines> {
+  let byShader = compiled.get(device);
+  if (!byShader) {
+    byShader = new Map();
+    compiled.set(device, byShader);
+  }
+  let pipelines = byShader.get(products);
   if (!pipelines) {
-    pipelines = compileAll(device);
-    compiled.set(device, pipelines);
+    pipelines = compileAll(device, products === 'tiled' ? MATMUL_WGSL : MATMUL_DIRECT_WGSL);
+    byShader.set(products, pipelines);
     // A failure is not kept: the next model tries again (and reports again).
-    pipelines.catch(() => compiled.delete(device));
+    const cache = byShader;
+    pipelines.catch(() => cache.delete(products));
   }
   return pipelines;
 }
 
-async function compileAll(device: GPUDevice): Promise<StepPipelines> {
+async function compileAll(device: GPUDevice, product: string): Promise<StepPipelines> {
   return {
     batch: await compile(device, 'batch', BATCH_WGSL),
-    forward: await compile(device, 'forward product', MATMUL_WGSL),
+    forward: await compile(device, 'forward product', product),
     // Pipeline constants are numbers in the API; WGSL reads a non-zero one as true.
-    kernelGradient: await compile(device, 'kernel gradient product', MATMUL_WGSL, { TRANSPOSE_A: 1 }),
-    inputGradient: await compile(device, 'input gradient product', MATMUL_WGSL, { TRANSPOSE_B: 1 }),
+    kernelGradient: await compile(device, 'kernel gradient product', product, { TRANSPOSE_A: 1 }),
+    inputGradient: await compile(device, 'input gradient product', product, { TRANSPOSE_B: 1 }),
     activationBack: await compile(device, 'activation gradient', ACTIVATION_BACK_WGSL),
     biasSums: await compile(device, 'bias gradient', BIAS_SUMS_WGSL),
     loss: await compile(device, 'loss', LOSS_WGSL),

@@ -5,7 +5,7 @@
 // through a ring (lossRing.ts) whenever the caller asks, and weights only when asked for.
 import { GpuBuffers } from './gpuBuffers';
 import { LossRing } from './lossRing';
-import { compileStepPipelines, type StepPipelines } from './pipelines';
+import { compileStepPipelines, type ProductShader, type StepPipelines } from './pipelines';
 import { readFloats } from './readBack';
 import { unmetRequirement } from './requirements';
 import { checkSpec, layerSlots, type WgslDenseSpec } from './spec';
@@ -61,11 +61,11 @@ export class WgslDenseStep {
    * The step for `spec` on `device`, with `dataset` uploaded. Rejects with the reason when the
    * device's limits do not fit, or with a WgslCompileError when a shader does not compile.
    */
-  static async create(device: GPUDevice, spec: WgslDenseSpec, dataset: WgslDataset): Promise<WgslDenseStep> {
+  static async create(device: GPUDevice, spec: WgslDenseSpec, dataset: WgslDataset, options: { products?: ProductShader } = {}): Promise<WgslDenseStep> {
     checkSpec(spec);
     const unmet = unmetRequirement(device.limits, spec, dataset.count);
     if (unmet) throw new Error(`The WGSL step cannot run here: ${unmet}.`);
-    const pipelines = await compileStepPipelines(device);
+    const pipelines = await compileStepPipelines(device, options.products);
     const buffers = new GpuBuffers(device);
     try {
       const gpu = makeStepBuffers(buffers, spec, dataset.pixels, dataset.count);
