@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelsPerImage } from '../../src/data/dataset';
 import { liveGpuBufferCount } from '../../src/engine/webgpu/gpuBuffers';
-import type { ProductShader } from '../../src/engine/webgpu/pipelines';
+import { compilePipeline, WgslCompileError, type ProductShader } from '../../src/engine/webgpu/pipelines';
+import { unmetRequirement } from '../../src/engine/webgpu/requirements';
 import type { WgslDenseSpec } from '../../src/engine/webgpu/spec';
 import { WgslDenseStep } from '../../src/engine/webgpu/wgslDenseStep';
 import { buildAutoencoder, type Autoencoder } from '../../src/model/build';
@@ -240,6 +241,45 @@ describe.skipIf(!gpu)(`WGSL training step on ${gpu?.adapter ?? 'no adapter'}`, (
       split[network].values.forEach((values, i) => expect(values).toEqual(weights[i].dataSync()));
     }
     model.dispose();
+  });
+  it('keeps steps taken while the loss is being read for the next read', async () => {
+    const model = buildAutoencoder(modelSpec('basic', 'mse', 'relu'), 2);
+    const { step } = await makeStep(model);
+    step.writeOrder(BATCH);
+    for (let i = 0; i < 3; i++) step.step(0, ROWS, i);
+    const first = step.readTerms();
+    for (let i = 0; i < 2; i++) step.step(0, ROWS, i);
+    expect(step.unreadSteps).toBe(2);
+    expect((await first).length).toBe(3);
+    const second = await step.readTerms();
+    expect(second.length).toBe(2);
+    // Each step's loss is its batch's before its own update: the same batch, so it falls.
+    expect(second[1].total).toBeLessThan((await first)[0].total);
+    expect(await step.readTerms()).toEqual([]);
+    step.dispose();
+    model.dispose();
+  });
+
+  it('reports a shader the compiler refuses with the compiler\'s message', async () => {
+    const refused = compilePipeline(gpu!.device, 'broken', '@compute @workgroup_size(1) fn main() { let x: f32 = 1u; }');
+    await expect(refused).rejects.toBeInstanceOf(WgslCompileError);
+    await expect(refused).rejects.toThrow(/broken.*did not compile: .+/);
+  });
+
+  it('says which limit a device lacks rather than failing later', async () => {
+    const model = buildAutoencoder(modelSpec('basic', 'bce', 'relu'), 1);
+    const spec = planWgslStep(model, variablesOf(model), ADAM, ROWS)!;
+    model.dispose();
+    const { limits } = gpu!.device;
+    const small = {
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+      maxStorageBufferBindingSize: 1024,
+      maxBufferSize: limits.maxBufferSize,
+    };
+    expect(unmetRequirement(small, spec, 48)).toMatch(/maxStorageBufferBindingSize is 1024/);
+    expect(unmetRequirement(gpu!.device.limits, spec, 48)).toBeNull();
   });
 });
 

@@ -33,7 +33,8 @@ export interface StepPipelines {
   adam: GPUComputePipeline;
 }
 
-async function compile(device: GPUDevice, name: string, code: string, constants?: Record<string, number>): Promise<GPUComputePipeline> {
+/** One compute pipeline from WGSL (entry point `main`), or a WgslCompileError with the compiler's messages. */
+export async function compilePipeline(device: GPUDevice, name: string, code: string, constants?: Record<string, number>): Promise<GPUComputePipeline> {
   const module = device.createShaderModule({ label: name, code });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((message) => message.type === 'error');
@@ -86,16 +87,16 @@ export function compileStepPipelines(device: GPUDevice, products: ProductShader 
 
 async function compileAll(device: GPUDevice, product: string): Promise<StepPipelines> {
   return {
-    batch: await compile(device, 'batch', BATCH_WGSL),
-    forward: await compile(device, 'forward product', product),
+    batch: await compilePipeline(device, 'batch', BATCH_WGSL),
+    forward: await compilePipeline(device, 'forward product', product),
     // Pipeline constants are numbers in the API; WGSL reads a non-zero one as true.
-    kernelGradient: await compile(device, 'kernel gradient product', product, { TRANSPOSE_A: 1 }),
-    inputGradient: await compile(device, 'input gradient product', product, { TRANSPOSE_B: 1 }),
-    activationBack: await compile(device, 'activation gradient', ACTIVATION_BACK_WGSL),
-    biasSums: await compile(device, 'bias gradient', BIAS_SUMS_WGSL),
-    loss: await compile(device, 'loss', LOSS_WGSL),
-    penalty: await compile(device, 'code penalty', PENALTY_WGSL),
-    finalize: await compile(device, 'loss terms', FINALIZE_WGSL),
-    adam: await compile(device, 'adam', ADAM_WGSL),
+    kernelGradient: await compilePipeline(device, 'kernel gradient product', product, { TRANSPOSE_A: 1 }),
+    inputGradient: await compilePipeline(device, 'input gradient product', product, { TRANSPOSE_B: 1 }),
+    activationBack: await compilePipeline(device, 'activation gradient', ACTIVATION_BACK_WGSL),
+    biasSums: await compilePipeline(device, 'bias gradient', BIAS_SUMS_WGSL),
+    loss: await compilePipeline(device, 'loss', LOSS_WGSL),
+    penalty: await compilePipeline(device, 'code penalty', PENALTY_WGSL),
+    finalize: await compilePipeline(device, 'loss terms', FINALIZE_WGSL),
+    adam: await compilePipeline(device, 'adam', ADAM_WGSL),
   };
 }
