@@ -34,6 +34,7 @@ async function loadModules() {
   writeFileSync(entry, [
     `export { WgslDenseStep } from ${src('engine/webgpu/wgslDenseStep.ts')};`,
     `export { planWgslStep } from ${src('train/engines/wgslPlan.ts')};`,
+    `export { productShaderFor } from ${src('engine/webgpu/pipelines.ts')};`,
     `export { buildAutoencoder } from ${src('model/build.ts')};`,
     `export { installWasmKernels } from ${src('engine/wasmKernels.ts')};`,
     `export { DEFAULT_RAW_SETTINGS, validateConfig } from ${src('model/validate.ts')};`,
@@ -137,7 +138,7 @@ async function main() {
   });
   const { vendor, architecture, description } = adapter.info;
   const pixels = randomImages(IMAGES, 1);
-  const result = { adapter: { vendor, architecture, description }, model: '784-128-32-2-32-128-784, relu, sigmoid out, BCE, Adam', seconds: SECONDS, cores: (await import('node:os')).availableParallelism() };
+  const result = { adapter: { vendor, architecture, description }, productShader: app.productShaderFor(device), model: '784-128-32-2-32-128-784, relu, sigmoid out, BCE, Adam', seconds: SECONDS, cores: (await import('node:os')).availableParallelism() };
   for (const batch of BATCHES) {
     const wgsl = await wgslRate(app, tf, device, pixels, batch);
     const wasm = await wasmRate(app, tf, pixels, batch);
