@@ -281,6 +281,30 @@ describe.skipIf(!gpu)(`WGSL training step on ${gpu?.adapter ?? 'no adapter'}`, (
     expect(unmetRequirement(small, spec, 48)).toMatch(/maxStorageBufferBindingSize is 1024/);
     expect(unmetRequirement(gpu!.device.limits, spec, 48)).toBeNull();
   });
+  it('follows tfjs autodiff with the tensor Adam step for step over 30 steps (losses within 1e-3)', async () => {
+    const spec = modelSpec('sparse', 'bce', 'relu', { sparsityType: 'kl', sparsityWeight: 0.1, sparsityTarget: 0.2 });
+    const model = buildAutoencoder(spec, 31);
+    const variables = variablesOf(model);
+    const { step } = await makeStep(model);
+    const order = Int32Array.from({ length: 48 }, (_, i) => (i * 11) % 48);
+    step.writeOrder(order);
+    for (let s = 0; s < 30; s++) step.step((s % 3) * ROWS, ROWS, s);
+    const gpuLosses = (await step.readTerms()).map((terms) => terms.total);
+    step.dispose();
+
+    const adam = new Adam(variables, ADAM.learningRate);
+    const cpuLosses: number[] = [];
+    for (let s = 0; s < 30; s++) {
+      const images = imagesAt(order.subarray((s % 3) * ROWS, (s % 3 + 1) * ROWS));
+      const loss = adam.minimize(() => model.lossTerms(images, { seed: s, training: true }).total);
+      cpuLosses.push(loss.dataSync()[0]);
+      tf.dispose([images, loss]);
+    }
+    adam.dispose();
+    model.dispose();
+    gpuLosses.forEach((value, i) => expect(Math.abs(value - cpuLosses[i]), `step ${i}`).toBeLessThan(1e-3 * Math.abs(cpuLosses[i])));
+    expect(gpuLosses[29]).toBeLessThan(gpuLosses[0]);
+  });
 });
 
 function concat(parts: readonly Float32Array[]): Float32Array {
