@@ -4,17 +4,16 @@
 // Operands are read at offsets into flat buffers, so kernels and their gradients live in the one
 // parameter buffer and the one gradient buffer that Adam walks.
 //
-// Tiles of 32 x 32 outputs, 8 x 8 threads each holding a 4 x 4 block, depth steps of 16 staged in
-// workgroup memory: each value loaded from the buffers is used 32 times.
+// Two forms (pipelines.ts picks one per device): tiles of 32 x 32 outputs with depth steps of 16
+// staged in workgroup memory, each value loaded from the buffers used 32 times; or the same
+// threads reading straight from the buffers. Either way 8 x 8 threads each hold a 4 x 4 block.
 import { ACTIVATIONS } from './common';
 
 export const MATMUL_TILE = 32;
 
-/** The uniform's fields, in order (u32 each). */
-export const MATMUL_FIELDS = ['m', 'n', 'k', 'aOffset', 'bOffset', 'cOffset', 'biasOffset', 'activation', 'useBias'] as const;
-
-export const MATMUL_WGSL = /* wgsl */ `
-override TRANSPOSE_A: bool = false;
+// What both forms share: the operands and their dims (u32 fields in this order), the reads of
+// op(A) and op(B), and the write of four outputs with the bias and activation.
+const PRODUCT_COMMON = /* wgsl */ `override TRANSPOSE_A: bool = false;
 override TRANSPOSE_B: bool = false;
 
 struct Dims {
@@ -30,9 +29,6 @@ struct Dims {
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
 const TILE: u32 = ${MATMUL_TILE}u;
-const DEPTH: u32 = 16u;
-var<workgroup> tileA: array<array<f32, TILE>, DEPTH>;
-var<workgroup> tileB: array<array<f32, TILE>, DEPTH>;
 
 ${ACTIVATIONS}
 
@@ -61,6 +57,13 @@ fn storeRow(row: u32, firstCol: u32, values: vec4f) {
     c[dims.cOffset + row * dims.n + col] = activate(value, dims.activation);
   }
 }
+`;
+
+export const MATMUL_WGSL = /* wgsl */ `
+${PRODUCT_COMMON}
+const DEPTH: u32 = 16u;
+var<workgroup> tileA: array<array<f32, TILE>, DEPTH>;
+var<workgroup> tileB: array<array<f32, TILE>, DEPTH>;
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) local: vec3u,
@@ -115,51 +118,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) local: v
  * cost more than the reads they save, so there the step uses this one (see pipelines.ts).
  */
 export const MATMUL_DIRECT_WGSL = /* wgsl */ `
-override TRANSPOSE_A: bool = false;
-override TRANSPOSE_B: bool = false;
-
-struct Dims {
-  m: u32, n: u32, k: u32,
-  aOffset: u32, bOffset: u32, cOffset: u32, biasOffset: u32,
-  activation: u32, useBias: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;
-
-const TILE: u32 = ${MATMUL_TILE}u;
-
-${ACTIVATIONS}
-
-// op(A)[row, inner]: A is stored [m, k], or [k, m] when transposed.
-fn readA(row: u32, inner: u32) -> f32 {
-  if (row >= dims.m || inner >= dims.k) { return 0.0; }
-  if (TRANSPOSE_A) { return a[dims.aOffset + inner * dims.m + row]; }
-  return a[dims.aOffset + row * dims.k + inner];
-}
-
-// op(B)[inner, col]: B is stored [k, n], or [n, k] when transposed.
-fn readB(inner: u32, col: u32) -> f32 {
-  if (inner >= dims.k || col >= dims.n) { return 0.0; }
-  if (TRANSPOSE_B) { return b[dims.bOffset + col * dims.k + inner]; }
-  return b[dims.bOffset + inner * dims.n + col];
-}
-
-// Four outputs of one row, with the bias and activation, where they fall inside C.
-fn storeRow(row: u32, firstCol: u32, values: vec4f) {
-  if (row >= dims.m) { return; }
-  for (var j = 0u; j < 4u; j++) {
-    let col = firstCol + j;
-    if (col >= dims.n) { return; }
-    var value = values[j];
-    if (dims.useBias != 0u) { value = value + bias[dims.biasOffset + col]; }
-    c[dims.cOffset + row * dims.n + col] = activate(value, dims.activation);
-  }
-}
-
+${PRODUCT_COMMON}
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) local: vec3u) {
   let row = wg.y * TILE + local.y * 4u;
