@@ -6,8 +6,8 @@ import { adamUpdate } from './adamUpdate';
 import { freeEach } from './freeAll';
 import type { OptimizerState } from './trainingEngine';
 
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.999;
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
 
 /**
  * Adam (Kingma and Ba), written out here rather than using tf.train.adam because its moments must

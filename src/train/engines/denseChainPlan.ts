@@ -26,7 +26,7 @@ export interface DenseChainPlan {
   gradients(input: tf.Tensor, target: tf.Tensor): ChainStep;
 }
 
-interface MappedLayer {
+export interface MappedLayer {
   layer: tf.layers.Layer;
   activation: ChainActivation;
   kernelIndex: number;
@@ -34,7 +34,7 @@ interface MappedLayer {
 }
 
 /** Dense layers of a model whose other layers only reshape (Flatten, Reshape), or null. */
-function denseLayers(model: tf.LayersModel, variables: readonly tf.Variable[]): MappedLayer[] | null {
+export function denseLayers(model: tf.LayersModel, variables: readonly tf.Variable[]): MappedLayer[] | null {
   const mapped: MappedLayer[] = [];
   for (const layer of model.layers) {
     const kind = layer.getClassName();

@@ -1,0 +1,102 @@
+// Compiles the step's shaders into compute pipelines once per step object. A shader the device's
+// compiler refuses becomes a WgslCompileError carrying the compiler's own messages, so the
+// Trainer's notice can show them while training goes on with another engine.
+import { ADAM_WGSL } from './wgsl/adam';
+import { ACTIVATION_BACK_WGSL, BIAS_SUMS_WGSL } from './wgsl/backward';
+import { BATCH_WGSL } from './wgsl/batch';
+import { FINALIZE_WGSL, LOSS_WGSL, PENALTY_WGSL } from './wgsl/loss';
+import { MATMUL_DIRECT_WGSL, MATMUL_WGSL } from './wgsl/matmul';
+
+export class WgslCompileError extends Error {
+  constructor(
+    readonly shader: string,
+    readonly compilerMessages: string,
+  ) {
+    super(`The WGSL shader "${shader}" did not compile: ${compilerMessages}`);
+    this.name = 'WgslCompileError';
+  }
+}
+
+export interface StepPipelines {
+  batch: GPUComputePipeline;
+  /** X . W with bias and activation. */
+  forward: GPUComputePipeline;
+  /** Xᵀ . dY: a kernel's gradient. */
+  kernelGradient: GPUComputePipeline;
+  /** dY . Wᵀ: the gradient at a layer's input. */
+  inputGradient: GPUComputePipeline;
+  activationBack: GPUComputePipeline;
+  biasSums: GPUComputePipeline;
+  loss: GPUComputePipeline;
+  penalty: GPUComputePipeline;
+  finalize: GPUComputePipeline;
+  adam: GPUComputePipeline;
+}
+
+/** One compute pipeline from WGSL (entry point `main`), or a WgslCompileError with the compiler's messages. */
+export async function compilePipeline(device: GPUDevice, name: string, code: string, constants?: Record<string, number>): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ label: name, code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((message) => message.type === 'error');
+  if (errors.length > 0) {
+    throw new WgslCompileError(name, errors.map((message) => `${message.lineNum}:${message.linePos} ${message.message}`).join('; '));
+  }
+  try {
+    // Asynchronous, so a browser's thread is not held while the driver compiles.
+    return await device.createComputePipelineAsync({ label: name, layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+  } catch (error) {
+    throw new WgslCompileError(name, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Which product shader: `tiled` stages operands in workgroup memory (what a GPU wants), `direct`
+ * reads them straight from the buffers, for Vulkan on a CPU (llvmpipe), where workgroup memory
+ * and barriers are emulated: there it ran the default model's step about twice as fast.
+ */
+export type ProductShader = 'tiled' | 'direct';
+
+/** `direct` for a device whose adapter says it is software (lavapipe reports 'software'), else `tiled`. */
+export function productShaderFor(device: GPUDevice): ProductShader {
+  // adapterInfo is newer than the WebGPU types this project builds against.
+  const info = (device as { adapterInfo?: { architecture?: string; description?: string } }).adapterInfo;
+  const words = `${info?.architecture ?? ''} ${info?.description ?? ''}`.toLowerCase();
+  return /software|llvmpipe|swiftshader/.test(words) ? 'direct' : 'tiled';
+}
+
+// Pipelines depend on the device and the product shader, not on the model: a model switch reuses them.
+const compiled = new WeakMap<GPUDevice, Map<ProductShader, Promise<StepPipelines>>>();
+
+/** Every pipeline of the step, made once per device; rejects with a WgslCompileError naming the first shader that failed. */
+export function compileStepPipelines(device: GPUDevice, products: ProductShader = productShaderFor(device)): Promise<StepPipelines> {
+  let byShader = compiled.get(device);
+  if (!byShader) {
+    byShader = new Map();
+    compiled.set(device, byShader);
+  }
+  let pipelines = byShader.get(products);
+  if (!pipelines) {
+    pipelines = compileAll(device, products === 'tiled' ? MATMUL_WGSL : MATMUL_DIRECT_WGSL);
+    byShader.set(products, pipelines);
+    // A failure is not kept: the next model tries again (and reports again).
+    const cache = byShader;
+    pipelines.catch(() => cache.delete(products));
+  }
+  return pipelines;
+}
+
+async function compileAll(device: GPUDevice, product: string): Promise<StepPipelines> {
+  return {
+    batch: await compilePipeline(device, 'batch', BATCH_WGSL),
+    forward: await compilePipeline(device, 'forward product', product),
+    // Pipeline constants are numbers in the API; WGSL reads a non-zero one as true.
+    kernelGradient: await compilePipeline(device, 'kernel gradient product', product, { TRANSPOSE_A: 1 }),
+    inputGradient: await compilePipeline(device, 'input gradient product', product, { TRANSPOSE_B: 1 }),
+    activationBack: await compilePipeline(device, 'activation gradient', ACTIVATION_BACK_WGSL),
+    biasSums: await compilePipeline(device, 'bias gradient', BIAS_SUMS_WGSL),
+    loss: await compilePipeline(device, 'loss', LOSS_WGSL),
+    penalty: await compilePipeline(device, 'code penalty', PENALTY_WGSL),
+    finalize: await compilePipeline(device, 'loss terms', FINALIZE_WGSL),
+    adam: await compilePipeline(device, 'adam', ADAM_WGSL),
+  };
+}
