@@ -100,9 +100,9 @@ describe('unlessGpuLost', () => {
 describe('DecoderReplica after a GPU loss', () => {
   const spec: AutoencoderSpec = { kind: 'basic', inputShape: [5, 4, 1], hiddenSizes: [8], activation: 'relu', latentDim: 3, loss: 'bce' };
 
-  it('rebuilds itself from the last weights, decodes the same image, and leaks no tensors', () => {
+  it('rebuilds itself from the last weights, decodes the same image, and leaks no tensors', async () => {
     const source = buildDenseDecoder(spec, 21);
-    const snapshot = snapshotWeights(source);
+    const snapshot = await snapshotWeights(source);
     source.dispose();
     const watches: ReturnType<typeof fakeWatch>[] = [];
     const replica = new DecoderReplica(spec, () => {

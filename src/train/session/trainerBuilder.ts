@@ -40,7 +40,7 @@ export class TrainerBuilder {
           planner.announce('fallback');
         }
         slot.watchGpu(planner.backend);
-        checkpoints.keep();
+        await checkpoints.keep();
         return;
       } catch (error) {
         lastProblem = errorText(error);
@@ -56,7 +56,7 @@ export class TrainerBuilder {
     planner.pendingMove = null;
     const from = planner.backend;
     if (!slot.trainer || !from || move.to === from) return;
-    const state = slot.trainer.exportState();
+    const state = await slot.readAlive(slot.trainer.exportState());
     slot.dispose();
     planner.backend = move.to;
     await this.build(state);

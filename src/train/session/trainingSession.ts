@@ -127,7 +127,7 @@ export class TrainingSession {
         await answerEncodeImages(this.slot, this.emit, command);
         return;
       case 'export-state':
-        answerExportState(this.slot, this.emit, command.id);
+        await answerExportState(this.slot, this.emit, command.id);
         return;
       case 'restore':
         await this.loop.stop();
@@ -139,7 +139,7 @@ export class TrainingSession {
         if (this.inputs.data) this.inputs.data = { ...this.inputs.data, train: withoutClass(this.allTrain, this.inputs.data.labels, command.label) };
         return;
       case 'snapshot-model':
-        answerSnapshot(this.slot, this.emit, command.id);
+        await answerSnapshot(this.slot, this.emit, command.id);
         return;
       case 'pause':
         return;
@@ -228,7 +228,7 @@ export class TrainingSession {
     planner.userChoice = requested;
     if (requested) planner.backend = requested;
     if (!inputs.data || !inputs.config) return;
-    const state = this.slot.trainer ? this.slot.trainer.exportState() : this.checkpoints.state;
+    const state = this.slot.trainer ? await this.slot.readAlive(this.slot.trainer.exportState()) : this.checkpoints.state;
     this.slot.dispose();
     this.status.set('preparing');
     if (requested === null) {
