@@ -161,6 +161,8 @@ export class TrainingSession {
     let measureLater = false;
     if (planner.userChoice) {
       planner.cancelMeasurement();
+      // What can train this model here, so a pick it cannot train on is passed over with why.
+      await planner.readReports(inputs.config);
       planner.backend = planner.userChoice;
     } else if (planner.needsGuess(key)) {
       planner.cancelMeasurement();
@@ -168,7 +170,7 @@ export class TrainingSession {
       measureLater = true;
     }
     await this.builder.build(resumeFrom);
-    if (planner.userChoice && planner.backend) planner.announce('user');
+    if (planner.userChoice && planner.backend === planner.userChoice) planner.announce('user');
     this.resetTimers();
     const resumed = resumeFrom !== null && resumeFrom.globalStep > 0;
     this.status.set(resumed ? (this.slot.trainer?.finished ? 'done' : 'paused') : 'idle');
