@@ -45,6 +45,25 @@ export function guessBackend(facts: GraphicsFacts, kind: { convolutional: boolea
   return wasmCanTrain ? 'wasm' : 'cpu';
 }
 
+/** Whether WebGPU here is a software adapter (SwiftShader's fallback adapter, lavapipe): a CPU emulating a GPU. */
+function webgpuIsSoftware(facts: GraphicsFacts): boolean {
+  return facts.webgpuIsFallback || SOFTWARE_RENDERER.test(facts.webgpuAdapter);
+}
+
+/**
+ * Backends that cannot train this kind of model here, with the reason the backend picker shows.
+ * A software WebGPU adapter runs tfjs's convolutions at about 50 images/s forward (1,000 images in
+ * 20 s, where WebGL on the same CPU took 1.4 s): a convolutional model's first map, which encodes
+ * the whole dataset, would take minutes before the first training step.
+ */
+export function backendsUnfitFor(facts: GraphicsFacts, kind: { convolutional: boolean }): Map<BackendName, string> {
+  const unfit = new Map<BackendName, string>();
+  if (kind.convolutional && facts.available.includes('webgpu') && webgpuIsSoftware(facts)) {
+    unfit.set('webgpu', 'too slow for convolutions on a software adapter: minutes before the first step');
+  }
+  return unfit;
+}
+
 /**
  * Backends the background measurement should not time here, with the reason shown in the report.
  * Without a real GPU, WebGL and WebGPU only emulate one on the CPU the training is using: timing

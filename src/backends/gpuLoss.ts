@@ -177,8 +177,13 @@ export function isGpuBackend(name: string | null): boolean {
   return name === 'webgpu' || name === 'webgl';
 }
 
-/** Words in an error that mean the device is gone rather than a kernel missing or a bad input. */
-const LOSS_WORDS = /CONTEXT_LOST|context (was )?lost|device (was |is )?lost|GPUDevice.*(lost|destroyed)|device.*destroyed/i;
+/**
+ * Words in an error that mean the device is gone rather than a kernel missing or a bad input. A
+ * WebGPU read pending when its device is destroyed fails with "Buffer was unmapped before mapping
+ * was resolved" before the device's `lost` promise settles, so those words count too.
+ */
+const LOSS_WORDS =
+  /CONTEXT_LOST|context (was )?lost|device (was |is )?lost|GPUDevice.*(lost|destroyed)|device.*destroyed|unmapped before mapping was resolved|external Instance reference no longer exists/i;
 
 export function looksLikeGpuLoss(message: string): boolean {
   return LOSS_WORDS.test(message);

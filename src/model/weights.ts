@@ -10,13 +10,23 @@ export interface WeightSnapshot {
 }
 
 /** Copy every weight of the model, in `model.getWeights()` order. */
-export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
+export function snapshotWeights(model: tf.LayersModel): Promise<WeightSnapshot> {
   // getWeights returns the live variables themselves, not clones: read them, never dispose them.
-  const weights = model.getWeights();
-  return {
-    shapes: weights.map((w) => [...w.shape]),
-    values: weights.map((w) => new Float32Array(w.dataSync())),
-  };
+  return readTensors(model.getWeights());
+}
+
+/**
+ * Copies of `tensors`' values, read asynchronously. Never `dataSync`: tfjs-webgpu reads
+ * synchronously by drawing the buffer through WebGPU canvases, which in a worker on Chromium's
+ * SwiftShader adapter loses the device ("A valid external Instance reference no longer exists")
+ * and reads zeros. Every read starts before the first await, so the copies are of one moment: a
+ * training step queued after this call cannot change what they hold.
+ */
+export async function readTensors(tensors: readonly tf.Tensor[]): Promise<WeightSnapshot> {
+  const shapes = tensors.map((tensor) => [...tensor.shape]);
+  const reads = tensors.map((tensor) => tensor.data());
+  const values = await Promise.all(reads);
+  return { shapes, values: values.map((data) => new Float32Array(data)) };
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -2,7 +2,7 @@
 // measurement taken in place, and how a background measurement's reports join what this worker saw.
 import { usesConvBody, type ExperimentConfig } from '../model/spec';
 import { activateBackend, detectBackends, readGraphicsFacts, wasmThreads } from '../backends/activate';
-import { backendsNotWorthMeasuring, guessBackend } from '../backends/backendGuess';
+import { backendsNotWorthMeasuring, backendsUnfitFor, guessBackend } from '../backends/backendGuess';
 import { SELF_TEST_ORDER, measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
 import type { TrainerData } from './trainerState';
 import type { BackendName, BackendReport } from './protocol';
@@ -23,12 +23,16 @@ export async function firstGuess(config: ExperimentConfig): Promise<FirstGuess> 
   const { missing } = await detectBackends();
   const convolutional = usesConvBody(config.spec);
   const notMeasured = backendsNotWorthMeasuring(facts, { convolutional });
-  const candidates = SELF_TEST_ORDER.filter((name) => facts.available.includes(name) && !notMeasured.has(name));
+  // A backend that cannot train this kind here is reported unavailable, with why, like a missing one.
+  const unfit = backendsUnfitFor(facts, { convolutional });
+  const candidates = SELF_TEST_ORDER.filter((name) => facts.available.includes(name) && !notMeasured.has(name) && !unfit.has(name));
   return {
     backend: guessBackend(facts, { convolutional }),
     reports: [
-      ...[...missing].map(([name, problem]) => ({ name, works: false, problem })),
-      ...facts.available.map((name) => ({ name, works: true, ...(notMeasured.has(name) ? { problem: notMeasured.get(name) } : {}) })),
+      ...[...missing, ...unfit].map(([name, problem]) => ({ name, works: false, problem })),
+      ...facts.available
+        .filter((name) => !unfit.has(name))
+        .map((name) => ({ name, works: true, ...(notMeasured.has(name) ? { problem: notMeasured.get(name) } : {}) })),
     ],
     worthTiming: candidates.includes('wasm') ? candidates.filter((name) => name !== 'cpu') : candidates,
   };

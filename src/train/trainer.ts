@@ -248,13 +248,13 @@ export class Trainer {
     return this.inference.encodeImages(pixels, count);
   }
 
-  /** A copy of the decoder's weights, for the main-thread replica. */
-  decoderWeights(): WeightSnapshot {
+  /** A copy of the decoder's weights as they are now, for the main-thread replica. */
+  decoderWeights(): Promise<WeightSnapshot> {
     this.assertAlive();
     return this.engine.exportWeights('decoder');
   }
 
-  encoderWeights(): WeightSnapshot {
+  encoderWeights(): Promise<WeightSnapshot> {
     this.assertAlive();
     return this.engine.exportWeights('encoder');
   }
@@ -270,16 +270,21 @@ export class Trainer {
     return { encoder: describeNetwork(this.model.encoder), decoder: describeNetwork(this.model.decoder) };
   }
 
-  /** Weights, optimizer slots and progress as plain arrays, independent of this backend. */
-  exportState(): TrainerState {
+  /**
+   * Weights, optimizer slots and progress as plain arrays, independent of this backend, as they are
+   * when this is called: every read starts, and the step and order are taken, before it returns, so
+   * steps taken while the reads settle do not mix into the state.
+   */
+  async exportState(): Promise<TrainerState> {
     this.assertAlive();
-    return {
-      encoder: this.engine.exportWeights('encoder'),
-      decoder: this.engine.exportWeights('decoder'),
-      optimizer: this.engine.exportOptimizer(),
-      globalStep: this.step,
-      epochOrder: this.order.slice(),
-    };
+    const globalStep = this.step;
+    const epochOrder = this.order.slice();
+    const [encoder, decoder, optimizer] = await Promise.all([
+      this.engine.exportWeights('encoder'),
+      this.engine.exportWeights('decoder'),
+      this.engine.exportOptimizer(),
+    ]);
+    return { encoder, decoder, optimizer, globalStep, epochOrder };
   }
 
   /**

@@ -131,7 +131,7 @@ export function BackendPicker() {
         {backend.reports.map((report) => (
           <li key={report.name} className={report.works ? '' : 'broken'} title={report.problem}>
             {report.name}
-            {report.detail ? ` (${report.detail})` : ''}: {report.works ? (report.imagesPerSecond ? `${formatCount(report.imagesPerSecond)} img/s` : 'not measured') : 'unavailable'}
+            {report.detail ? ` (${report.detail})` : ''}: {report.works ? (report.imagesPerSecond ? `${formatCount(report.imagesPerSecond)} img/s` : 'not measured') : `unavailable${report.problem ? ` (${report.problem})` : ''}`}
           </li>
         ))}
       </ul>

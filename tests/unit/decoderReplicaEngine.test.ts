@@ -25,7 +25,7 @@ describe('the decoder copy on the engine', () => {
       const modelSpec = spec(activation);
       const source = buildDecoder(modelSpec, 5);
       const replica = new DecoderReplica(modelSpec, () => null);
-      replica.setWeights(snapshotWeights(source));
+      replica.setWeights(await snapshotWeights(source));
       const codes = randomValues(7 * 3, 2, 3);
       const decoded = replica.decodeMany(codes, 7);
       const reference = tf.tidy(() => (source.predict(tf.tensor2d(codes, [7, 3])) as tf.Tensor).dataSync());
@@ -33,7 +33,7 @@ describe('the decoder copy on the engine', () => {
       decoded.forEach((value, i) => expect(Math.abs(value - reference[i])).toBeLessThan(1e-5));
       // It is the engine's pass that answered, not tfjs's.
       const engine = await loadKernelModule();
-      const weights = snapshotWeights(source);
+      const weights = await snapshotWeights(source);
       const widths = [3, 12, 24, 64];
       const layers = widths.slice(0, -1).map((inputs, i) => ({
         kernel: weights.values[2 * i], bias: weights.values[2 * i + 1], inputs, units: widths[i + 1],
@@ -45,11 +45,11 @@ describe('the decoder copy on the engine', () => {
     });
   }
 
-  it('keeps conv decoders on tfjs', () => {
+  it('keeps conv decoders on tfjs', async () => {
     const modelSpec = spec('relu', 'convolutional');
     const source = buildDecoder(modelSpec, 5);
     const replica = new DecoderReplica(modelSpec, () => null);
-    replica.setWeights(snapshotWeights(source));
+    replica.setWeights(await snapshotWeights(source));
     const codes = randomValues(3, 4);
     const reference = tf.tidy(() => (source.predict(tf.tensor2d(codes, [1, 3])) as tf.Tensor).dataSync());
     expect(Array.from(replica.decode(codes))).toEqual(Array.from(reference));

@@ -106,7 +106,7 @@ describe('the trainer on the hand-written path', () => {
         losses.push(await trainer.trainStep());
         if (trainer.stepInEpoch === 0) counts.push(tf.memory().numTensors);
       }
-      const state = trainer.exportState();
+      const state = await trainer.exportState();
       const weights = [...state.encoder.values, ...state.decoder.values];
       trainer.dispose();
       return { losses, counts, weights };

@@ -13,6 +13,14 @@ describe('fallback order', () => {
     expect(buildOrder('wasm', [])).toEqual(['wasm', 'webgl', 'webgpu', 'cpu']);
   });
 
+  it('passes over a planned backend known not to work here (a link can ask for one)', () => {
+    const reports: BackendReport[] = [
+      { name: 'wasm', works: true, imagesPerSecond: 900 },
+      { name: 'webgpu', works: false, problem: 'too slow for convolutions on a software adapter' },
+    ];
+    expect(buildOrder('webgpu', reports)).toEqual(['wasm', 'webgl', 'cpu']);
+  });
+
   it('after a failure mid-step goes to a measured backend, else the first untried one, else CPU', () => {
     const measured: BackendReport[] = [
       { name: 'webgl', works: false, problem: 'failed' },

@@ -88,7 +88,7 @@ describe('the fused Adam pass on wasm', () => {
     const run = async () => {
       const trainer = new Trainer(config, data);
       for (let i = 0; i < 7; i++) await trainer.trainStep();
-      const state = trainer.exportState();
+      const state = await trainer.exportState();
       trainer.dispose();
       return [...state.encoder.values, ...state.decoder.values, ...state.optimizer.secondMoments.values].map((v) => Array.from(v));
     };

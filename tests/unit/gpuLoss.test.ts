@@ -55,6 +55,9 @@ describe('the notice and the words of a loss', () => {
   it('tells a lost device from other failures', () => {
     expect(looksLikeGpuLoss('WebGL: CONTEXT_LOST_WEBGL: loseContext: context lost')).toBe(true);
     expect(looksLikeGpuLoss('Device is lost')).toBe(true);
+    // Seen in Chromium when device.destroy() came while a loss read-back was pending.
+    expect(looksLikeGpuLoss("Failed to execute 'mapAsync' on 'GPUBuffer': Buffer was unmapped before mapping was resolved.")).toBe(true);
+    expect(looksLikeGpuLoss("Failed to execute 'mapAsync' on 'GPUBuffer': A valid external Instance reference no longer exists.")).toBe(true);
     expect(looksLikeGpuLoss("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")).toBe(false);
     expect(isGpuBackend('webgl')).toBe(true);
     expect(isGpuBackend('wasm')).toBe(false);
@@ -100,9 +103,9 @@ describe('unlessGpuLost', () => {
 describe('DecoderReplica after a GPU loss', () => {
   const spec: AutoencoderSpec = { kind: 'basic', inputShape: [5, 4, 1], hiddenSizes: [8], activation: 'relu', latentDim: 3, loss: 'bce' };
 
-  it('rebuilds itself from the last weights, decodes the same image, and leaks no tensors', () => {
+  it('rebuilds itself from the last weights, decodes the same image, and leaks no tensors', async () => {
     const source = buildDenseDecoder(spec, 21);
-    const snapshot = snapshotWeights(source);
+    const snapshot = await snapshotWeights(source);
     source.dispose();
     const watches: ReturnType<typeof fakeWatch>[] = [];
     const replica = new DecoderReplica(spec, () => {

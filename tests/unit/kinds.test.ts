@@ -92,7 +92,7 @@ async function runSteps(trainer: Trainer, count: number): Promise<{ losses: numb
 for (const v of VARIANTS) {
   describe(`${v.label} autoencoder`, () => {
     for (const shape of [[28, 28, 1], [32, 32, 3], [64, 64, 3]] as ImageShape[]) {
-      it(`maps ${shape.join('x')} images to ${v.spec.latentDim}-value codes and back, with finite named terms`, () => {
+      it(`maps ${shape.join('x')} images to ${v.spec.latentDim}-value codes and back, with finite named terms`, async () => {
         const spec = specFor(v, shape);
         const model = buildAutoencoder(spec, 1);
         const decoderOnly = buildDecoder(spec, 1);
@@ -113,8 +113,8 @@ for (const v of VARIANTS) {
           }
         });
         // The main-thread builder makes the very decoder the trainer starts from.
-        const values = (m: tf.LayersModel) => snapshotWeights(m).values.map((w) => Array.from(w));
-        expect(values(decoderOnly)).toEqual(values(model.decoder));
+        const values = async (m: tf.LayersModel) => (await snapshotWeights(m)).values.map((w) => Array.from(w));
+        expect(await values(decoderOnly)).toEqual(await values(model.decoder));
         model.dispose();
         decoderOnly.dispose();
       });
@@ -156,8 +156,8 @@ for (const v of VARIANTS) {
           await trainer.corrupt(few);
           await trainer.denoise(few);
         }
-        trainer.decoderWeights();
-        trainer.exportState();
+        await trainer.decoderWeights();
+        await trainer.exportState();
         counts.push(tf.memory().numTensors);
       }
       expect(counts).toEqual([counts[0], counts[0], counts[0]]);
@@ -168,7 +168,7 @@ for (const v of VARIANTS) {
     it('exportState / restore continues with the same losses and terms as an uninterrupted trainer', async () => {
       const original = new Trainer(config(v), DATA);
       await runSteps(original, original.stepsPerEpoch - 1);
-      const restored = await Trainer.restore(config(v), DATA, original.exportState());
+      const restored = await Trainer.restore(config(v), DATA, await original.exportState());
       // Across the epoch boundary, with this kind's noise or sampled codes redrawn from the step.
       const [next, nextRestored] = [await runSteps(original, 4), await runSteps(restored, 4)];
       expect(nextRestored).toEqual(next);
@@ -186,7 +186,7 @@ for (const v of VARIANTS) {
       const codes = await trainer.encodeAll();
       const reconstructions = await trainer.reconstruct(indices);
       const replica = new DecoderReplica(trainer.config.spec);
-      replica.setWeights(trainer.decoderWeights());
+      replica.setWeights(await trainer.decoderWeights());
       indices.forEach((image, row) => {
         const decoded = replica.decode(codes.slice(image * latentDim, (image + 1) * latentDim));
         const expected = reconstructions.subarray(row * pixels, (row + 1) * pixels);
@@ -384,7 +384,7 @@ describe('a backend without a training kernel', () => {
     if (!original) throw new Error('the CPU backend should have Conv2DBackpropFilter');
     const trainer = new Trainer(config(VARIANTS[1]), DATA);
     await trainer.trainStep();
-    const before = trainer.exportState();
+    const before = await trainer.exportState();
     const tensors = tf.memory().numTensors;
     tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
     tf.registerKernel({
@@ -401,7 +401,7 @@ describe('a backend without a training kernel', () => {
     }
     expect(tf.memory().numTensors).toBe(tensors);
     expect(trainer.globalStep).toBe(1);
-    expect(trainer.exportState()).toEqual(before);
+    expect(await trainer.exportState()).toEqual(before);
     // With the kernel back, training carries on from the same point.
     expect(Number.isFinite(await trainer.trainStep())).toBe(true);
     trainer.dispose();

@@ -83,12 +83,12 @@ describe('dense encoder and decoder', () => {
     decoder.dispose();
   });
 
-  it('builds identical weights from the same seed and different weights from another seed', () => {
+  it('builds identical weights from the same seed and different weights from another seed', async () => {
     const s = spec({ inputShape: [8, 8, 1], hiddenSizes: [16] });
     const [a, b, c] = [3, 3, 4].map((seed) => buildDenseDecoder(s, seed));
-    const snapshot = (m: tf.LayersModel) => snapshotWeights(m).values.map((v) => Array.from(v));
-    expect(snapshot(a)).toEqual(snapshot(b));
-    expect(snapshot(a)[0]).not.toEqual(snapshot(c)[0]);
+    const snapshot = async (m: tf.LayersModel) => (await snapshotWeights(m)).values.map((v) => Array.from(v));
+    expect(await snapshot(a)).toEqual(await snapshot(b));
+    expect((await snapshot(a))[0]).not.toEqual((await snapshot(c))[0]);
     [a, b, c].forEach((m) => m.dispose());
   });
 
@@ -154,21 +154,21 @@ describe('weight snapshots', () => {
   const s = spec({ inputShape: [6, 6, 1], hiddenSizes: [12], latentDim: 3 });
   const code = () => tf.tensor2d([[0.3, -1.2, 2.0]]);
 
-  it('round-trip: a snapshot applied to another model makes it decode identically', () => {
+  it('round-trip: a snapshot applied to another model makes it decode identically', async () => {
     const source = buildDenseDecoder(s, 1);
     const target = buildDenseDecoder(s, 2);
     const out = (m: tf.LayersModel) => tf.tidy(() => values(m.predict(code()) as tf.Tensor));
     expect(out(target)).not.toEqual(out(source));
-    applyWeights(target, snapshotWeights(source));
+    applyWeights(target, await snapshotWeights(source));
     expect(out(target)).toEqual(out(source));
     source.dispose();
     target.dispose();
   });
 
-  it('snapshot holds copies: changing the arrays afterwards does not touch either model', () => {
+  it('snapshot holds copies: changing the arrays afterwards does not touch either model', async () => {
     const source = buildDenseDecoder(s, 1);
     const target = buildDenseDecoder(s, 2);
-    const snapshot = snapshotWeights(source);
+    const snapshot = await snapshotWeights(source);
     const kernelBefore = Array.from(snapshot.values[0]);
     applyWeights(target, snapshot);
     snapshot.values.forEach((v) => v.fill(7));
@@ -179,25 +179,27 @@ describe('weight snapshots', () => {
     target.dispose();
   });
 
-  it('refuses a snapshot of another shape with a clear error and leaves the model as it was', () => {
+  it('refuses a snapshot of another shape with a clear error and leaves the model as it was', async () => {
     const model = buildDenseDecoder(s, 1);
     const other = buildDenseDecoder({ ...s, hiddenSizes: [10] }, 1);
     const fewer = buildDenseDecoder({ ...s, hiddenSizes: [] }, 1);
-    const before = snapshotWeights(model).values.map((v) => Array.from(v));
+    const before = (await snapshotWeights(model)).values.map((v) => Array.from(v));
+    const otherWeights = await snapshotWeights(other);
+    const fewerWeights = await snapshotWeights(fewer);
     const tensorsBefore = tf.memory().numTensors;
-    expect(() => applyWeights(model, snapshotWeights(other))).toThrow(
+    expect(() => applyWeights(model, otherWeights)).toThrow(
       /does not fit model "decoder.*": weight 0 \(decoder_hidden_0\/kernel\) has shape \[3, 12\], the snapshot has \[3, 10\]/,
     );
-    expect(() => applyWeights(model, snapshotWeights(fewer))).toThrow(/it has 2 weights, the model has 4/);
+    expect(() => applyWeights(model, fewerWeights)).toThrow(/it has 2 weights, the model has 4/);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
-    expect(snapshotWeights(model).values.map((v) => Array.from(v))).toEqual(before);
+    expect((await snapshotWeights(model)).values.map((v) => Array.from(v))).toEqual(before);
     [model, other, fewer].forEach((m) => m.dispose());
   });
 
-  it('applyWeights leaves no temporary tensors behind', () => {
+  it('applyWeights leaves no temporary tensors behind', async () => {
     const model = buildDenseDecoder(s, 1);
     const source = buildDenseDecoder(s, 5);
-    const snapshot = snapshotWeights(source);
+    const snapshot = await snapshotWeights(source);
     source.dispose();
     const before = tf.memory().numTensors;
     applyWeights(model, snapshot);
@@ -210,10 +212,10 @@ describe('weight snapshots', () => {
 describe('DecoderReplica', () => {
   const s = spec({ inputShape: [5, 4, 2], hiddenSizes: [16, 8], latentDim: 3 });
 
-  it('decode gives exactly what the source decoder predicts for the same code', () => {
+  it('decode gives exactly what the source decoder predicts for the same code', async () => {
     const source = buildDenseDecoder(s, 11);
     const replica = new DecoderReplica(s);
-    replica.setWeights(snapshotWeights(source));
+    replica.setWeights(await snapshotWeights(source));
     const code = new Float32Array([0.5, -1, 2]);
     const expected = tf.tidy(() => values(source.predict(tf.tensor2d(code, [1, 3])) as tf.Tensor));
     const decoded = replica.decode(code);
@@ -224,10 +226,10 @@ describe('DecoderReplica', () => {
     replica.dispose();
   });
 
-  it('decodeMany gives the images of decode, back to back', () => {
+  it('decodeMany gives the images of decode, back to back', async () => {
     const source = buildDenseDecoder(s, 12);
     const replica = new DecoderReplica(s);
-    replica.setWeights(snapshotWeights(source));
+    replica.setWeights(await snapshotWeights(source));
     const codes = new Float32Array([0, 0, 0, 1, -2, 0.5, 3, 3, -3]);
     const many = replica.decodeMany(codes, 3);
     const one = [0, 1, 2].map((i) => Array.from(replica.decode(codes.slice(i * 3, i * 3 + 3))));
@@ -237,10 +239,10 @@ describe('DecoderReplica', () => {
     replica.dispose();
   });
 
-  it('leaks no tensors: decode, decodeMany and setWeights leave the count unchanged, dispose frees all', () => {
+  it('leaks no tensors: decode, decodeMany and setWeights leave the count unchanged, dispose frees all', async () => {
     const baseline = tf.memory().numTensors;
     const source = buildDenseDecoder(s, 13);
-    const snapshot = snapshotWeights(source);
+    const snapshot = await snapshotWeights(source);
     source.dispose();
     const replica = new DecoderReplica(s);
     replica.setWeights(snapshot);
@@ -256,12 +258,13 @@ describe('DecoderReplica', () => {
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
-  it('refuses codes of the wrong length, weights of another spec, and use after dispose', () => {
+  it('refuses codes of the wrong length, weights of another spec, and use after dispose', async () => {
     const replica = new DecoderReplica(s);
     expect(() => replica.decode(new Float32Array(2))).toThrow(/3 values per code/);
     expect(() => replica.decodeMany(new Float32Array(7), 2)).toThrow(/got 7 values for 2 codes/);
     const other = buildDenseDecoder({ ...s, latentDim: 4 }, 1);
-    expect(() => replica.setWeights(snapshotWeights(other))).toThrow(/does not fit/);
+    const otherWeights = await snapshotWeights(other);
+    expect(() => replica.setWeights(otherWeights)).toThrow(/does not fit/);
     other.dispose();
     replica.dispose();
     expect(() => replica.decode(new Float32Array(3))).toThrow(/after dispose/);

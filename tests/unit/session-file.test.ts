@@ -47,7 +47,7 @@ beforeAll(async () => {
     split: { train: data.train, heldOut: data.heldOut },
     losses: [{ epoch: 1, train: 0.4, heldOut: NaN, trainTerms: { reconstruction: 0.4, total: 0.4 } }],
     view: { projection: 'none', colourBy: { mode: 'label', dimension: 0, factor: '' }, zoom: { k: 2, x: -10, y: 5 }, probe: { x: 0.5, y: -1, sourceIndex: -1, code: [0.5, -1] } },
-    training: trainer.exportState(),
+    training: await trainer.exportState(),
     layouts: trainer.networkLayouts(),
   };
 });

@@ -18,7 +18,7 @@ import type { ExperimentConfig } from '../../src/model/spec';
 import { createRng } from '../../src/lib/rng';
 import { splitDataset } from '../../src/data/dataset';
 import { chooseMove } from '../../src/train/backendMove';
-import { backendsNotWorthMeasuring, guessBackend, type GraphicsFacts } from '../../src/backends/backendGuess';
+import { backendsNotWorthMeasuring, backendsUnfitFor, guessBackend, type GraphicsFacts } from '../../src/backends/backendGuess';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -310,6 +310,14 @@ describe('first guess and move decision', () => {
     expect([...backendsNotWorthMeasuring(facts({ available: ['webgpu', 'webgl', 'cpu'] }), { convolutional: false }).keys()]).toEqual(['webgpu']);
     const gpu = facts({ webglRenderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)', webgpuAdapter: 'nvidia ampere' });
     expect(backendsNotWorthMeasuring(gpu, { convolutional: false }).size).toBe(0);
+  });
+
+  it('reports WebGPU unfit for convolutional models on a software adapter, with why, and fit for dense ones or on a real GPU', () => {
+    expect(backendsUnfitFor(facts({}), { convolutional: true }).get('webgpu')).toMatch(/too slow for convolutions on a software adapter/);
+    expect(backendsUnfitFor(facts({ webgpuAdapter: 'apple metal-3', webgpuIsFallback: true }), { convolutional: true }).has('webgpu')).toBe(true);
+    expect(backendsUnfitFor(facts({}), { convolutional: false }).size).toBe(0);
+    expect(backendsUnfitFor(facts({ webgpuAdapter: 'nvidia ampere' }), { convolutional: true }).size).toBe(0);
+    expect(backendsUnfitFor(facts({ available: ['webgl', 'wasm', 'cpu'] }), { convolutional: true }).size).toBe(0);
   });
 
   it('moves only for a clear win or away from a backend that failed its self-test', () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => trainer.dispose());
 
 /** Fresh contents, as each autosave captures them (its own copy of the training state). */
-function capture(): SessionContents {
+async function capture(): Promise<SessionContents> {
   return {
     savedAt: '2026-12-02T10:00:00.000Z',
     dataset: { source: 'files', name: 'patterns', count: 120, shape: PATTERN_SHAPE, fingerprint: 'f', stored: true },
@@ -32,7 +32,7 @@ function capture(): SessionContents {
     split: { train: data.train, heldOut: data.heldOut },
     losses: [],
     view: { projection: 'none', colourBy: { mode: 'label', dimension: 0, factor: '' }, zoom: { k: 1, x: 0, y: 0 }, probe: { x: 0, y: 0, sourceIndex: -1, code: null } },
-    training: trainer.exportState(),
+    training: await trainer.exportState(),
     layouts: trainer.networkLayouts(),
   };
 }
@@ -62,7 +62,7 @@ describe('SessionZipper', () => {
   it('writes the session in its worker, moving the training arrays and copying the dataset', async () => {
     const worker = new FakeWorker();
     const zipper = new SessionZipper(() => worker as unknown as Worker);
-    const contents = capture();
+    const contents = await capture();
     const weights = Array.from(contents.training.encoder.values[0]);
     const bytes = await zipper.write(contents, 0);
     expect(worker.received).toBe(1);
@@ -78,7 +78,7 @@ describe('SessionZipper', () => {
     const zipper = new SessionZipper(() => {
       throw new Error('workers are off');
     });
-    const bytes = await zipper.write(capture(), 6);
+    const bytes = await zipper.write(await capture(), 6);
     expect(readSessionZip(bytes).training.globalStep).toBe(3);
   });
 
@@ -86,8 +86,8 @@ describe('SessionZipper', () => {
     const worker = new FakeWorker();
     worker.crashNext = true;
     const zipper = new SessionZipper(() => worker as unknown as Worker);
-    await expect(zipper.write(capture(), 0)).rejects.toThrow(/session writer stopped/);
-    const bytes = await zipper.write(capture(), 0);
+    await expect(zipper.write(await capture(), 0)).rejects.toThrow(/session writer stopped/);
+    const bytes = await zipper.write(await capture(), 0);
     expect(worker.received).toBe(1);
     expect(readSessionZip(bytes).training.globalStep).toBe(3);
   });

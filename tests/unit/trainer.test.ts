@@ -83,9 +83,9 @@ describe('Trainer', () => {
 
   it('visits every training image once per epoch, in a new seeded order each epoch', async () => {
     const trainer = new Trainer(config(), DATA);
-    const first = trainer.exportState().epochOrder;
+    const first = (await trainer.exportState()).epochOrder;
     await runSteps(trainer, trainer.stepsPerEpoch);
-    const second = trainer.exportState().epochOrder;
+    const second = (await trainer.exportState()).epochOrder;
     const sorted = (xs: Int32Array) => Array.from(xs).sort((p, q) => p - q);
     expect(sorted(first)).toEqual(Array.from(DATA.train));
     expect(sorted(second)).toEqual(Array.from(DATA.train));
@@ -117,13 +117,40 @@ describe('Trainer', () => {
     });
   }
 
+  it('exportState reads without dataSync, and holds the state of the moment it was called, not of a step taken while it settles', async () => {
+    // A synchronous read on tfjs-webgpu draws the buffer through WebGPU canvases; in a worker on
+    // Chromium's SwiftShader adapter that lost the device at the first state kept.
+    const trainer = new Trainer(config(), DATA);
+    await runSteps(trainer, 2);
+    const reference = await trainer.exportState();
+    const originalDataSync = tf.Tensor.prototype.dataSync;
+    let syncReads = 0;
+    tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
+      syncReads += 1;
+      return originalDataSync.call(this);
+    } as typeof originalDataSync;
+    let pending: ReturnType<Trainer['exportState']>;
+    try {
+      pending = trainer.exportState();
+    } finally {
+      tf.Tensor.prototype.dataSync = originalDataSync;
+    }
+    await trainer.trainStep();
+    const state = await pending;
+    expect(syncReads).toBe(0);
+    expect(state.globalStep).toBe(2);
+    expect(state).toEqual(reference);
+    expect((await trainer.exportState()).encoder.values[0]).not.toEqual(reference.encoder.values[0]);
+    trainer.dispose();
+  });
+
   it('tells a rebuilt trainer that holds the given weights from one that reads back zeros', async () => {
     const trainer = new Trainer(config(), DATA);
     await runSteps(trainer, 2);
-    const state = trainer.exportState();
-    expect(readsBackWeights(trainer, state)).toBe(true);
+    const state = await trainer.exportState();
+    expect(await readsBackWeights(trainer, state)).toBe(true);
     const zeroed = { ...state, encoder: { ...state.encoder, values: [new Float32Array(state.encoder.values[0].length), ...state.encoder.values.slice(1)] } };
-    expect(readsBackWeights(trainer, zeroed)).toBe(false);
+    expect(await readsBackWeights(trainer, zeroed)).toBe(false);
     trainer.dispose();
   });
 
@@ -136,8 +163,8 @@ describe('Trainer', () => {
       await trainer.evaluate(DATA.heldOut);
       await trainer.encodeAll(64);
       await trainer.reconstruct(DATA.heldOut.subarray(0, 5));
-      trainer.decoderWeights();
-      trainer.exportState();
+      (await trainer.decoderWeights());
+      (await trainer.exportState());
       counts.push(tf.memory().numTensors);
     }
     expect(counts).toEqual([counts[0], counts[0], counts[0]]);
@@ -148,7 +175,7 @@ describe('Trainer', () => {
   it('exportState / restore continues with the same losses as an uninterrupted trainer', async () => {
     const original = new Trainer(config(), DATA);
     await runSteps(original, original.stepsPerEpoch - 2); // stop two steps before an epoch boundary
-    const state = original.exportState();
+    const state = await original.exportState();
     const restored = await Trainer.restore(config(), DATA, state);
     expect([restored.epoch, restored.stepInEpoch, restored.globalStep]).toEqual([
       original.epoch,
@@ -167,7 +194,7 @@ describe('Trainer', () => {
   it('exportState taken exactly at an epoch boundary restores the next epoch\'s batch order', async () => {
     const original = new Trainer(config(), DATA);
     await runSteps(original, original.stepsPerEpoch);
-    const restored = await Trainer.restore(config(), DATA, original.exportState());
+    const restored = await Trainer.restore(config(), DATA, await original.exportState());
     expect([restored.epoch, restored.stepInEpoch]).toEqual([1, 0]);
     expect(await runSteps(restored, 3)).toEqual(await runSteps(original, 3));
     original.dispose();
@@ -178,7 +205,7 @@ describe('Trainer', () => {
     const baseline = tf.memory().numTensors;
     const source = new Trainer(config({}, [16]), DATA);
     await source.trainStep();
-    const state = source.exportState();
+    const state = await source.exportState();
     source.dispose();
     await expect(Trainer.restore(config({}, [32]), DATA, state)).rejects.toThrow(/does not fit/);
     expect(tf.memory().numTensors).toBe(baseline);
@@ -222,7 +249,7 @@ describe('Trainer', () => {
     expect(Math.min(...reconstructions)).toBeGreaterThan(0);
     expect(Math.max(...reconstructions)).toBeLessThan(1);
     const replica = new DecoderReplica(config().spec);
-    replica.setWeights(trainer.decoderWeights());
+    replica.setWeights(await trainer.decoderWeights());
     indices.forEach((image, row) => {
       const decoded = replica.decode(codes.slice(image * 2, image * 2 + 2));
       const expected = reconstructions.subarray(row * 64, row * 64 + 64);

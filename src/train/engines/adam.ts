@@ -1,7 +1,7 @@
 // Adam over the model's variables, shared by the engines that keep their weights in tfjs variables:
 // each brings its gradients, this applies the update and keeps the moments it can export.
 import * as tf from '../../lib/tf';
-import type { WeightSnapshot } from '../../model/weights';
+import { readTensors } from '../../model/weights';
 import { adamUpdate } from './adamUpdate';
 import { freeEach } from './freeAll';
 import type { OptimizerState } from './trainingEngine';
@@ -11,8 +11,8 @@ export const ADAM_BETA2 = 0.999;
 
 /**
  * Adam (Kingma and Ba), written out here rather than using tf.train.adam because its moments must
- * be read and written synchronously to move training between backends, and tfjs only exposes them
- * through async getWeights/setWeights. The bias correction is computed in JS from the step count,
+ * be read at a chosen step and written synchronously to move training between backends, and tfjs
+ * only exposes them through async getWeights/setWeights. The bias correction is computed in JS from the step count,
  * so a restored optimizer continues bit for bit. On the wasm backend with the engine's kernels the
  * update is one fused pass per variable (adamUpdate.ts) with the same float32 operations.
  */
@@ -64,16 +64,11 @@ export class Adam {
     }
   }
 
-  exportState(): OptimizerState {
-    const snapshot = (moments: tf.Variable[]): WeightSnapshot => ({
-      shapes: moments.map((moment) => [...moment.shape]),
-      values: moments.map((moment) => new Float32Array(moment.dataSync())),
-    });
-    return {
-      iterations: this.iterations,
-      firstMoments: snapshot(this.firstMoments),
-      secondMoments: snapshot(this.secondMoments),
-    };
+  /** The moments as of this call: both reads start before the first await (see readTensors). */
+  async exportState(): Promise<OptimizerState> {
+    const iterations = this.iterations;
+    const [firstMoments, secondMoments] = await Promise.all([readTensors(this.firstMoments), readTensors(this.secondMoments)]);
+    return { iterations, firstMoments, secondMoments };
   }
 
   importState(state: OptimizerState): void {

@@ -51,11 +51,17 @@ export interface TrainingEngine {
    * `termNames` order, read together. Steps taken while this waits stay pending for the next read.
    */
   readPendingTerms(): Promise<Float32Array[]>;
-  /** A copy of one network's weights, in `model.getWeights()` order. */
-  exportWeights(network: NetworkName): WeightSnapshot;
+  /**
+   * A copy of one network's weights, in `model.getWeights()` order, as they are when this is
+   * called: the read starts before it returns, so steps taken while it settles are not in it.
+   * Asynchronous because a GPU can only be read so (a synchronous read on tfjs-webgpu loses the
+   * device on some adapters).
+   */
+  exportWeights(network: NetworkName): Promise<WeightSnapshot>;
   /** Load one network's weights; throws, leaving them untouched, if the snapshot does not fit. */
   importWeights(network: NetworkName, weights: WeightSnapshot): void;
-  exportOptimizer(): OptimizerState;
+  /** Adam's state as it is when this is called, read like `exportWeights`. */
+  exportOptimizer(): Promise<OptimizerState>;
   /** Continue from `state` exactly; throws if it does not fit the variables. */
   importOptimizer(state: OptimizerState): void;
   /** Free what the engine made (pending terms, optimizer slots), not the parts it was given. */

@@ -37,7 +37,7 @@ export abstract class VariablesEngine implements TrainingEngine {
     return this.pending.read();
   }
 
-  exportWeights(network: NetworkName): WeightSnapshot {
+  exportWeights(network: NetworkName): Promise<WeightSnapshot> {
     return snapshotWeights(this.model[network]);
   }
 
@@ -45,7 +45,7 @@ export abstract class VariablesEngine implements TrainingEngine {
     applyWeights(this.model[network], weights);
   }
 
-  exportOptimizer(): OptimizerState {
+  exportOptimizer(): Promise<OptimizerState> {
     return this.optimizer.exportState();
   }
 

@@ -50,6 +50,11 @@ export class BackendPlanner {
     this.announce('guess');
   }
 
+  /** The reports of feature detection for `config`'s model, without choosing a backend (the user chose). */
+  async readReports(config: ExperimentConfig): Promise<void> {
+    this.reports = (await firstGuess(config)).reports;
+  }
+
   /**
    * Where the model already runs on the only backend worth timing here (no GPU, or only an emulated
    * one: WebAssembly alone), a measurement could only confirm it, and its worker would load tfjs and

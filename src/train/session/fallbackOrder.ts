@@ -22,11 +22,15 @@ export function isBroken(name: BackendName, reports: readonly BackendReport[]): 
   return reports.some((report) => report.name === name && !report.works);
 }
 
-/** Backends to try building on, in order: `first`, then those known to work, then the untried ones. */
+/**
+ * Backends to try building on, in order: `first` (unless known not to work here, e.g. picked by a
+ * link for a model it cannot train), then those known to work, then the untried ones.
+ */
 export function buildOrder(first: BackendName, reports: readonly BackendReport[]): BackendName[] {
   const working = reports.filter((r) => r.works).map((r) => r.name);
   const rest = FALLBACK_ORDER.failure.filter((name) => !working.includes(name) && !isBroken(name, reports));
-  return [first, ...working.filter((name) => name !== first), ...rest.filter((name) => name !== first)];
+  const firstOrNone = isBroken(first, reports) ? [] : [first];
+  return [...firstOrNone, ...working.filter((name) => name !== first), ...rest.filter((name) => name !== first)];
 }
 
 /**

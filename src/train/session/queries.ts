@@ -24,7 +24,7 @@ export async function answerEncodeImages(slot: TrainerSlot, emit: Emit, command:
 }
 
 /** The whole training state, to save or autosave a session. */
-export function answerExportState(slot: TrainerSlot, emit: Emit, id: number): void {
+export async function answerExportState(slot: TrainerSlot, emit: Emit, id: number): Promise<void> {
   if (!slot.trainer) {
     emit({ type: 'trainer-state', id, state: null, layouts: null, error: NO_MODEL });
     return;
@@ -34,23 +34,33 @@ export function answerExportState(slot: TrainerSlot, emit: Emit, id: number): vo
     emit({ type: 'trainer-state', id, state: null, layouts: null, error: 'The GPU was lost; training is being rebuilt.' });
     return;
   }
-  emit({ type: 'trainer-state', id, state: slot.trainer.exportState(), layouts: slot.trainer.networkLayouts() });
+  const trainer = slot.trainer;
+  const layouts = trainer.networkLayouts();
+  try {
+    const state = await slot.readAlive(trainer.exportState());
+    emit({ type: 'trainer-state', id, state, layouts });
+  } catch (error) {
+    emit({ type: 'trainer-state', id, state: null, layouts: null, error: errorText(error) });
+  }
 }
 
 /** Both networks' weights and the epoch's batch order, for analyses that run elsewhere. */
-export function answerSnapshot(slot: TrainerSlot, emit: Emit, id: number): void {
+export async function answerSnapshot(slot: TrainerSlot, emit: Emit, id: number): Promise<void> {
   const trainer = slot.trainer;
   const empty = { shapes: [], values: [] };
+  const refuse = (error: string) =>
+    emit({ type: 'model-snapshot', id, encoder: empty, decoder: empty, globalStep: 0, batchOrder: new Int32Array(0), error });
   if (!trainer) {
-    emit({ type: 'model-snapshot', id, encoder: empty, decoder: empty, globalStep: 0, batchOrder: new Int32Array(0), error: NO_MODEL });
+    refuse(NO_MODEL);
     return;
   }
-  emit({
-    type: 'model-snapshot',
-    id,
-    encoder: trainer.encoderWeights(),
-    decoder: trainer.decoderWeights(),
-    globalStep: trainer.globalStep,
-    batchOrder: trainer.batchOrder(),
-  });
+  // The step and the order as the reads start, so all four belong to one moment of training.
+  const globalStep = trainer.globalStep;
+  const batchOrder = trainer.batchOrder();
+  try {
+    const [encoder, decoder] = await slot.readAlive(Promise.all([trainer.encoderWeights(), trainer.decoderWeights()]));
+    emit({ type: 'model-snapshot', id, encoder, decoder, globalStep, batchOrder });
+  } catch (error) {
+    refuse(errorText(error));
+  }
 }

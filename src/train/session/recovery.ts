@@ -4,6 +4,7 @@ import { errorText } from '../../backends/activate';
 import { isGpuBackend, resetLostBackend } from '../../backends/gpuLoss';
 import { Trainer } from '../trainer';
 import type { TrainerState } from '../trainerState';
+import type { BackendName } from '../protocol';
 import { LOSS_WINDOW_MS, REBUILD_TIMEOUT_MS, gpuLossNotice, recoveryOrder } from './gpuRecovery';
 import { nextAfterFailure } from './fallbackOrder';
 import type { ExperimentConfig } from '../../model/spec';
@@ -55,17 +56,9 @@ export class Recovery {
     for (const name of recoveryOrder(from, this.gpuLossTimes, now, planner.broken())) {
       let rebuilt: Trainer;
       try {
-        rebuilt = await withTimeout(slot.build(name, inputs.config as ExperimentConfig, inputs.data as SessionData, state), REBUILD_TIMEOUT_MS, `${name} did not come back within ${REBUILD_TIMEOUT_MS / 1000} s`);
-        // A context made while a crashed GPU process restarts can be dead without saying so: it
-        // reads back zeros, and training would go on from an all-zero model. Checked on the weights.
-        if (state && isGpuBackend(name) && !readsBackWeights(rebuilt, state)) {
-          try {
-            rebuilt.dispose();
-          } catch {
-            // freed with its device
-          }
-          throw new Error('its fresh context read back other weights than it was given');
-        }
+        // The read-back check is inside the time limit: a read on a dead context may never settle.
+        const built = buildAndCheck(slot, name, inputs.config as ExperimentConfig, inputs.data as SessionData, state);
+        rebuilt = await withTimeout(built, REBUILD_TIMEOUT_MS, `${name} did not come back within ${REBUILD_TIMEOUT_MS / 1000} s`);
       } catch (error) {
         planner.markBroken(name, errorText(error));
         continue;
@@ -92,7 +85,7 @@ export class Recovery {
     const from = planner.backend;
     let state: TrainerState | null = null;
     try {
-      state = slot.trainer?.exportState() ?? null;
+      state = slot.trainer ? await slot.readAlive(slot.trainer.exportState()) : null;
     } catch {
       state = checkpoints.state;
     }
@@ -119,15 +112,31 @@ export class Recovery {
 }
 
 /**
+ * A trainer rebuilt on `name` from `state`. A context made while a crashed GPU process restarts
+ * can be dead without saying so: it reads back zeros, and training would go on from an all-zero
+ * model. So on a GPU the weights are read back and compared first.
+ */
+async function buildAndCheck(slot: TrainerSlot, name: BackendName, config: ExperimentConfig, data: SessionData, state: TrainerState | null): Promise<Trainer> {
+  const rebuilt = await slot.build(name, config, data, state);
+  if (!state || !isGpuBackend(name) || (await readsBackWeights(rebuilt, state))) return rebuilt;
+  try {
+    rebuilt.dispose();
+  } catch {
+    // freed with its device
+  }
+  throw new Error('its fresh context read back other weights than it was given');
+}
+
+/**
  * Whether a rebuilt trainer's first encoder layer reads back the weights of `state` (to half-float
  * precision: some GPUs keep 16-bit textures). A dead context reads zeros.
  */
-export function readsBackWeights(trainer: Trainer, state: TrainerState): boolean {
+export async function readsBackWeights(trainer: Trainer, state: TrainerState): Promise<boolean> {
   const given = state.encoder.values[0];
   if (!given || given.length === 0) return true;
   let read: Float32Array;
   try {
-    read = trainer.encoderWeights().values[0];
+    read = (await trainer.encoderWeights()).values[0];
   } catch {
     return false;
   }

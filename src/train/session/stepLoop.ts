@@ -1,11 +1,15 @@
 // The training loop: steps (queued several at a time on a GPU, whose loss read-back is slow), the
 // epoch's figures at each epoch's end, and the hand-over to recovery when a step fails.
 import { errorText } from '../../backends/activate';
+import { GpuLostError } from '../../backends/gpuLoss';
 import type { Trainer } from '../trainer';
 import type { TermValues } from '../trainerState';
 import { READBACK_MAX_MS, stepsPerReadback } from '../lossReadback';
 import { yieldToEventLoop } from '../../lib/yieldToEventLoop';
 import type { Recovery, RecoveryParts } from './recovery';
+
+/** How long a failed read that reads like a GPU loss waits for the device's own report of it. */
+const LOSS_REPORT_WAIT_MS = 2000;
 
 const DIVERGED =
   'Training diverged (the loss became NaN or infinite). The model was rolled back to its last good state; try a lower learning rate.';
@@ -64,7 +68,7 @@ export class StepLoop {
       }
       await views.afterStep(now);
       // On a GPU, keep a read-back copy of the state now and then: a lost device keeps nothing.
-      if (checkpoints.due(now)) checkpoints.keep();
+      if (checkpoints.due(now)) await checkpoints.keep();
       await yieldToEventLoop();
     }
     if (planner.pendingMove && status.get() !== 'training') await builder.moveTo(planner.pendingMove);
@@ -141,7 +145,10 @@ export class StepLoop {
   private async recoverAndRetry(error: unknown): Promise<boolean> {
     const { slot, planner, recovery } = this.parts;
     if (slot.isStaleLoss(error)) return slot.trainer !== null && this.trainOneStep();
-    if (slot.isGpuLoss(error, planner.backend)) await recovery.fromGpuLoss(error);
+    if (slot.isGpuLoss(error, planner.backend)) {
+      await slot.awaitLossReport(LOSS_REPORT_WAIT_MS);
+      await recovery.fromGpuLoss(error);
+    }
     else await recovery.fromBackendFailure(errorText(error));
     return slot.trainer !== null && this.trainOneStep();
   }
@@ -157,6 +164,7 @@ export class StepLoop {
     } catch (error) {
       if (slot.isStaleLoss(error)) return;
       if (!slot.isGpuLoss(error, planner.backend)) throw error;
+      await slot.awaitLossReport(LOSS_REPORT_WAIT_MS);
       await recovery.fromGpuLoss(error);
     }
   }
@@ -170,9 +178,14 @@ export class StepLoop {
     // both are the reconstruction loss); the terms break them down.
     const heldOutLoss = heldOutTerms.total;
     const { trainLoss, trainTerms } = sums.takeMeans();
-    // Kept at every epoch's end, before the epoch is reported (with no await between, so no loss
-    // event can come in between): a loss never goes back past an epoch the loss chart already shows.
-    checkpoints.keep();
+    // Kept at every epoch's end, before the epoch is reported (accepted and reported with no await
+    // between, so no loss event can come in between): a loss never goes back past an epoch the loss
+    // chart already shows. A state the dying device could not give means the epoch is trained again
+    // from the last kept state, so it is not reported now.
+    const read = await checkpoints.read();
+    const kept = read !== null && checkpoints.accept(read);
+    const watch = slot.gpuWatch;
+    if (!kept && watch) throw new GpuLostError(watch.lost() ?? 'the state read back at the end of an epoch was all zeros', watch);
     emit({ type: 'epoch-end', epoch: epoch + 1, trainLoss, heldOutLoss, trainTerms, heldOutTerms });
   }
 }

@@ -30,17 +30,19 @@ export class TrainerBuilder {
     const { emit, inputs, slot, planner, checkpoints } = this.parts;
     const planned = planner.backend;
     if (!inputs.data || !inputs.config || !planned) return;
-    let lastProblem = '';
+    // Where the planned backend is known not to work here, the notice says why it was passed over.
+    const passedOver = planner.reports.find((report) => report.name === planned && !report.works)?.problem;
+    let lastProblem = passedOver ?? '';
     for (const name of planner.buildOrder(planned)) {
       try {
         slot.trainer = await slot.build(name, inputs.config as ExperimentConfig, inputs.data as SessionData, state);
         if (name !== planned) {
-          emit({ type: 'backend-fallback', from: planned, to: name, message: `${planned} failed (${lastProblem}); training moved to ${name}.` });
+          emit({ type: 'backend-fallback', from: planned, to: name, message: passedOver !== undefined ? `${planned} cannot train this model here (${passedOver}); training moved to ${name}.` : `${planned} failed (${lastProblem}); training moved to ${name}.` });
           planner.backend = name;
           planner.announce('fallback');
         }
         slot.watchGpu(planner.backend);
-        checkpoints.keep();
+        await checkpoints.keep();
         return;
       } catch (error) {
         lastProblem = errorText(error);
@@ -56,7 +58,7 @@ export class TrainerBuilder {
     planner.pendingMove = null;
     const from = planner.backend;
     if (!slot.trainer || !from || move.to === from) return;
-    const state = slot.trainer.exportState();
+    const state = await slot.readAlive(slot.trainer.exportState());
     slot.dispose();
     planner.backend = move.to;
     await this.build(state);

@@ -31,9 +31,33 @@ export class TrainerSlot {
    */
   async readAlive<T>(work: Promise<T>): Promise<T> {
     const watch = this.watch;
-    const value = await unlessGpuLost(work, watch);
+    let value: T;
+    try {
+      value = await unlessGpuLost(work, watch);
+    } catch (error) {
+      // A read failed by its device's loss names the watch it was read under, so a failure that
+      // comes after training was rebuilt on a fresh device is known as stale (isStaleLoss).
+      if (watch && !(error instanceof GpuLostError) && looksLikeGpuLoss(errorText(error))) throw new GpuLostError(errorText(error), watch);
+      throw error;
+    }
     if (watch?.lost()) throw new GpuLostError(watch.lost() ?? '', watch);
     return value;
+  }
+
+  /**
+   * After an error that reads like a GPU loss, give the device's own report of it a moment to come:
+   * a WebGPU read cut short by device.destroy() fails before the device's lost promise settles, and
+   * recovery should see the loss as the watch reports it (one recovery, with the device's reason).
+   */
+  async awaitLossReport(ms: number): Promise<void> {
+    const watch = this.watch;
+    if (!watch || watch.lost() !== null) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([watch.whenLost.then(() => undefined), limit]);
+    clearTimeout(timer);
   }
 
   /** A trainer on backend `name` from `state` (or seeded afresh); rejects if the backend fails. Not installed. */

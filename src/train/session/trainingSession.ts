@@ -127,7 +127,7 @@ export class TrainingSession {
         await answerEncodeImages(this.slot, this.emit, command);
         return;
       case 'export-state':
-        answerExportState(this.slot, this.emit, command.id);
+        await answerExportState(this.slot, this.emit, command.id);
         return;
       case 'restore':
         await this.loop.stop();
@@ -139,7 +139,7 @@ export class TrainingSession {
         if (this.inputs.data) this.inputs.data = { ...this.inputs.data, train: withoutClass(this.allTrain, this.inputs.data.labels, command.label) };
         return;
       case 'snapshot-model':
-        answerSnapshot(this.slot, this.emit, command.id);
+        await answerSnapshot(this.slot, this.emit, command.id);
         return;
       case 'pause':
         return;
@@ -161,6 +161,8 @@ export class TrainingSession {
     let measureLater = false;
     if (planner.userChoice) {
       planner.cancelMeasurement();
+      // What can train this model here, so a pick it cannot train on is passed over with why.
+      await planner.readReports(inputs.config);
       planner.backend = planner.userChoice;
     } else if (planner.needsGuess(key)) {
       planner.cancelMeasurement();
@@ -168,7 +170,7 @@ export class TrainingSession {
       measureLater = true;
     }
     await this.builder.build(resumeFrom);
-    if (planner.userChoice && planner.backend) planner.announce('user');
+    if (planner.userChoice && planner.backend === planner.userChoice) planner.announce('user');
     this.resetTimers();
     const resumed = resumeFrom !== null && resumeFrom.globalStep > 0;
     this.status.set(resumed ? (this.slot.trainer?.finished ? 'done' : 'paused') : 'idle');
@@ -228,7 +230,7 @@ export class TrainingSession {
     planner.userChoice = requested;
     if (requested) planner.backend = requested;
     if (!inputs.data || !inputs.config) return;
-    const state = this.slot.trainer ? this.slot.trainer.exportState() : this.checkpoints.state;
+    const state = this.slot.trainer ? await this.slot.readAlive(this.slot.trainer.exportState()) : this.checkpoints.state;
     this.slot.dispose();
     this.status.set('preparing');
     if (requested === null) {

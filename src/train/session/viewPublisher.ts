@@ -3,6 +3,7 @@
 // training time so reading them back does not slow training down.
 import { GpuLostError } from '../../backends/gpuLoss';
 import type { Trainer } from '../trainer';
+import type { WeightSnapshot } from '../../model/weights';
 import type { ProgressFigures } from '../protocol';
 import { pickOnePerClass } from '../../data/pickOnePerClass';
 import type { Emit, SessionData, SessionInputs } from './context';
@@ -78,7 +79,7 @@ export class ViewPublisher {
     this.emitProgress(now, false);
     // Reading weights back stalls a GPU backend's pipeline: keep it to a small share of the time.
     const weightsInterval = Math.max(WEIGHTS_INTERVAL_MS, this.lastWeightsCostMs / WEIGHTS_TIME_SHARE);
-    if (now - this.lastWeightsAt > weightsInterval) this.emitWeights(now);
+    if (now - this.lastWeightsAt > weightsInterval) await this.emitWeights(now);
     const budgeted = Math.max(MIN_REFRESH_INTERVAL_MS, this.lastRefreshCostMs / REFRESH_TIME_SHARE);
     const refreshInterval = now - this.loopStartedAt < EARLY_MAP_WINDOW_MS ? Math.min(budgeted, EARLY_MAP_MAX_INTERVAL_MS) : budgeted;
     if (now - this.lastRefreshAt > refreshInterval) await this.refresh();
@@ -115,15 +116,22 @@ export class ViewPublisher {
     };
   }
 
-  private emitWeights(now: number): void {
+  private async emitWeights(now: number): Promise<void> {
     const trainer = this.slot.trainer;
     if (!trainer) return;
     this.lastWeightsAt = now;
-    const weights = trainer.decoderWeights();
+    const globalStep = trainer.globalStep;
+    let weights: WeightSnapshot;
+    try {
+      weights = await this.slot.readAlive(trainer.decoderWeights());
+    } catch (error) {
+      // The device went away mid-read: the page's decoder keeps the last good weights, and the
+      // loop rebuilds training next.
+      if (error instanceof GpuLostError) return;
+      throw error;
+    }
     this.lastWeightsCostMs = performance.now() - now;
-    // Weights read from a lost device are zeros: the page's decoder keeps the last good ones.
-    if (this.slot.gpuWatch?.lost()) return;
-    this.emit({ type: 'decoder-weights', weights, globalStep: trainer.globalStep });
+    this.emit({ type: 'decoder-weights', weights, globalStep });
   }
 
   /** Send everything the views show: codes of all images, reconstructions, decoder weights. */
@@ -165,7 +173,7 @@ export class ViewPublisher {
       this.emit({ type: 'reconstructions', indices: this.reconstructionIndices.slice(), pixels, globalStep: step });
     }
     const now = performance.now();
-    this.emitWeights(now);
+    await this.emitWeights(now);
     const current = this.slot.trainer;
     if (current) this.emit({ type: 'progress', figures: this.progressFigures(current, now) });
     this.lastRefreshCostMs = now - started;
