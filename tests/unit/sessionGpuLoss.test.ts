@@ -146,4 +146,34 @@ describe('training session, GPU lost', () => {
     expect(lastProgressStep(events)).toBe(epochs * 5);
     expect(events.some((event) => event.type === 'error')).toBe(false);
   });
+
+  it('paused and resumed while the paused loop still sends its map, then lost: one loop runs, and the loss is recovered from once', async () => {
+    // Epochs enough that training never ends during the test.
+    const { session, events } = await sessionOnWebgl({ ...CONFIG, training: { ...CONFIG.training, epochs: 100_000 } });
+    await session.handle({ type: 'train' });
+    await vi.waitFor(() => expect(lastProgressStep(events) ?? 0).toBeGreaterThan(3));
+    // The paused loop's last map is slow to encode (a software GPU, a big set): Resume comes meanwhile.
+    let encodeStarted: () => void = () => {};
+    const encoding = new Promise<void>((resolve) => {
+      encodeStarted = resolve;
+    });
+    const original = Trainer.prototype.encodeAll;
+    const spy = vi.spyOn(Trainer.prototype, 'encodeAll').mockImplementationOnce(async function (this: Trainer) {
+      encodeStarted();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return original.call(this);
+    });
+    await session.handle({ type: 'pause' });
+    await encoding;
+    await session.handle({ type: 'train' });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the paused loop's map has gone out
+    spy.mockRestore();
+    const stepBefore = lastProgressStep(events) ?? 0;
+    watches.at(-1)?.lose('WebGL context lost');
+    await vi.waitFor(() => expect(lastProgressStep(events) ?? 0).toBeGreaterThan(stepBefore + 3), { timeout: 10_000 });
+    await session.handle({ type: 'pause' });
+    const notices = events.filter((event) => event.type === 'backend-fallback');
+    expect(notices.map((event) => event.type === 'backend-fallback' && event.to)).toEqual(['webgl']);
+    expect(events.some((event) => event.type === 'error')).toBe(false);
+  });
 });

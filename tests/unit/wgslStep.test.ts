@@ -184,7 +184,7 @@ describe.skipIf(!gpu)(`WGSL training step on ${gpu?.adapter ?? 'no adapter'}`, (
     const shapes = variables.map((variable) => [...variable.shape]);
     adam.importState({ iterations: 5, firstMoments: { shapes, values: split(first) }, secondMoments: { shapes, values: split(second) } });
     adam.applyGradients(split(gradients).map((values, i) => tf.tensor(values, variables[i].shape)));
-    const state = adam.exportState();
+    const state = await adam.exportState();
     const want = { weights: flatten(variables), first: concat(state.firstMoments.values), second: concat(state.secondMoments.values) };
     adam.dispose();
     model.dispose();

@@ -31,6 +31,8 @@ export interface RecoveryParts {
 export class Recovery {
   /** When GPUs were lost lately (ms), so one that keeps failing is given up on. */
   private gpuLossTimes: number[] = [];
+  /** The recovery from a lost GPU under way, if any. */
+  private gpuRecovery: Promise<void> | null = null;
 
   constructor(private readonly parts: RecoveryParts) {}
 
@@ -39,7 +41,19 @@ export class Recovery {
    * state read while it was alive (weights, Adam moments, step, the epoch's loss sums) and is
    * rebuilt on the same backend if it comes back, else on the next one (see recoveryOrder).
    */
-  async fromGpuLoss(cause?: unknown): Promise<void> {
+  fromGpuLoss(cause?: unknown): Promise<void> {
+    // One recovery at a time. A loss can be reported twice (a read it cut short, then the device's
+    // own report; or the loop and the idle watch at once): a second report while training is being
+    // rebuilt is the same loss, and a second rebuild would leave the first one's trainer behind.
+    if (this.gpuRecovery) return this.gpuRecovery;
+    const recovery: Promise<void> = this.rebuildAfterGpuLoss(cause).finally(() => {
+      if (this.gpuRecovery === recovery) this.gpuRecovery = null;
+    });
+    this.gpuRecovery = recovery;
+    return recovery;
+  }
+
+  private async rebuildAfterGpuLoss(cause?: unknown): Promise<void> {
     const { emit, inputs, status, slot, planner, checkpoints, sums, views } = this.parts;
     const from = planner.backend;
     const watch = slot.gpuWatch;

@@ -33,9 +33,12 @@ export class StepLoop {
     if (status.get() === 'training' || !slot.trainer) return;
     status.set('training');
     views.loopStarted(performance.now());
-    this.loop = this.run().finally(() => {
-      this.loop = null;
+    // Only this loop's own end clears the slot: a loop started after a pause, while the paused one
+    // still sent its last map, must not be reported as stopped when the old one ends.
+    const loop: Promise<void> = this.run().finally(() => {
+      if (this.loop === loop) this.loop = null;
     });
+    this.loop = loop;
   }
 
   /** Pause a running loop and wait until it has finished its step. */

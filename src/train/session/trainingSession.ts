@@ -101,6 +101,8 @@ export class TrainingSession {
         if (!this.slot.trainer) await this.rebuild();
         if (!this.slot.trainer) return;
         if (this.slot.trainer.finished) await this.rebuild();
+        // A loop paused a moment ago may still be sending its last map: one loop at a time.
+        if (this.status.get() !== 'training') await this.loop.finished();
         this.loop.start();
         return;
       case 'step': {
