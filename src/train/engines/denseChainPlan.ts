@@ -94,7 +94,21 @@ function sparsityPenalty(spec: AutoencoderSpec, codeLayer: number): OutputPenalt
  * The plan for `model` with its trainable `variables` (the trainer's order), or null where the
  * model is not a dense chain this path covers: then the trainer differentiates with tfjs.
  */
-export function planDenseChain(model: Autoencoder, variables: readonly tf.Variable[]): DenseChainPlan | null {
+/** The dense layers of a model the hand-written steps cover, and the variables they use in layer order. */
+export interface DenseChainLayers {
+  encoder: MappedLayer[];
+  decoder: MappedLayer[];
+  /** Encoder then decoder layers, first layer first. */
+  mapped: MappedLayer[];
+  /** Each layer's kernel then bias index into the trainer's variables, first layer first. */
+  used: number[];
+}
+
+/**
+ * The layers of `model` where it is a dense chain the hand-written steps (the wasm engine's and the
+ * WGSL one) cover: basic, denoising with the dense body, sparse. Null for any other model.
+ */
+export function coveredDenseChain(model: Autoencoder, variables: readonly tf.Variable[]): DenseChainLayers | null {
   const { spec } = model;
   const options = resolveKindOptions(spec);
   const covered = spec.kind === 'basic' || spec.kind === 'sparse' || (spec.kind === 'denoising' && options.body === 'dense');
@@ -104,6 +118,14 @@ export function planDenseChain(model: Autoencoder, variables: readonly tf.Variab
   if (!encoder || !decoder || encoder.length === 0 || decoder.length === 0) return null;
   const mapped = [...encoder, ...decoder];
   const used = mapped.flatMap((layer) => (layer.biasIndex === null ? [layer.kernelIndex] : [layer.kernelIndex, layer.biasIndex]));
+  return { encoder, decoder, mapped, used };
+}
+
+export function planDenseChain(model: Autoencoder, variables: readonly tf.Variable[]): DenseChainPlan | null {
+  const { spec } = model;
+  const chain = coveredDenseChain(model, variables);
+  if (!chain) return null;
+  const { encoder, mapped, used } = chain;
   if (new Set(used).size !== variables.length || used.length !== variables.length) return null;
 
   const loss: ChainLoss = spec.loss === 'bce' ? { kind: 'bce', epsilon: BCE_EPSILON } : { kind: 'mse' };

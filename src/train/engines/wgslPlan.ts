@@ -8,7 +8,7 @@ import { BCE_EPSILON } from '../../model/losses';
 import { SPARSITY_EPSILON } from '../../model/regularisers';
 import { resolveKindOptions } from '../../model/spec';
 import { ADAM_BETA1, ADAM_BETA2 } from './adam';
-import { denseLayers } from './denseChainPlan';
+import { coveredDenseChain } from './denseChainPlan';
 
 /** Adam's settings as train/engines/adam.ts uses them. */
 export interface WgslAdamSettings {
@@ -25,13 +25,9 @@ export interface WgslAdamSettings {
 export function planWgslStep(model: Autoencoder, variables: readonly tf.Variable[], adam: WgslAdamSettings, maxRows: number): WgslDenseSpec | null {
   const { spec } = model;
   const options = resolveKindOptions(spec);
-  const covered = spec.kind === 'basic' || spec.kind === 'sparse' || (spec.kind === 'denoising' && options.body === 'dense');
-  if (!covered) return null;
-  const encoder = denseLayers(model.encoder, variables);
-  const decoder = denseLayers(model.decoder, variables);
-  if (!encoder || !decoder || encoder.length === 0 || decoder.length === 0) return null;
-  const mapped = [...encoder, ...decoder];
-  const order = mapped.flatMap((layer) => (layer.biasIndex === null ? [layer.kernelIndex] : [layer.kernelIndex, layer.biasIndex]));
+  const chain = coveredDenseChain(model, variables);
+  if (!chain) return null;
+  const { encoder, mapped, used: order } = chain;
   if (order.length !== variables.length || order.some((index, i) => index !== i)) return null;
 
   const [height, width, channels] = spec.inputShape;
