@@ -28,6 +28,9 @@ export interface RecoveryParts {
   builder: TrainerBuilder;
 }
 
+/** How long a failed read that reads like a GPU loss waits for the device's own report of it. */
+const LOSS_REPORT_WAIT_MS = 2000;
+
 export class Recovery {
   /** When GPUs were lost lately (ms), so one that keeps failing is given up on. */
   private gpuLossTimes: number[] = [];
@@ -55,6 +58,9 @@ export class Recovery {
 
   private async rebuildAfterGpuLoss(cause?: unknown): Promise<void> {
     const { emit, inputs, status, slot, planner, checkpoints, sums, views } = this.parts;
+    // A failed read that reads like a loss may come before the device's own report: wait a moment
+    // for it, inside the one recovery, so the notice gives the device's reason.
+    if (cause !== undefined) await slot.awaitLossReport(LOSS_REPORT_WAIT_MS);
     const from = planner.backend;
     const watch = slot.gpuWatch;
     if (!from || !inputs.config || !inputs.data) return;

@@ -8,9 +8,6 @@ import { READBACK_MAX_MS, stepsPerReadback } from '../lossReadback';
 import { yieldToEventLoop } from '../../lib/yieldToEventLoop';
 import type { Recovery, RecoveryParts } from './recovery';
 
-/** How long a failed read that reads like a GPU loss waits for the device's own report of it. */
-const LOSS_REPORT_WAIT_MS = 2000;
-
 const DIVERGED =
   'Training diverged (the loss became NaN or infinite). The model was rolled back to its last good state; try a lower learning rate.';
 
@@ -148,10 +145,7 @@ export class StepLoop {
   private async recoverAndRetry(error: unknown): Promise<boolean> {
     const { slot, planner, recovery } = this.parts;
     if (slot.isStaleLoss(error)) return slot.trainer !== null && this.trainOneStep();
-    if (slot.isGpuLoss(error, planner.backend)) {
-      await slot.awaitLossReport(LOSS_REPORT_WAIT_MS);
-      await recovery.fromGpuLoss(error);
-    }
+    if (slot.isGpuLoss(error, planner.backend)) await recovery.fromGpuLoss(error);
     else await recovery.fromBackendFailure(errorText(error));
     return slot.trainer !== null && this.trainOneStep();
   }
@@ -167,7 +161,6 @@ export class StepLoop {
     } catch (error) {
       if (slot.isStaleLoss(error)) return;
       if (!slot.isGpuLoss(error, planner.backend)) throw error;
-      await slot.awaitLossReport(LOSS_REPORT_WAIT_MS);
       await recovery.fromGpuLoss(error);
     }
   }
