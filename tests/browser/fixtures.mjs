@@ -8,6 +8,10 @@
 //   newPage({ allowProblems, offline, contextOptions }) opens a page in a fresh browser context;
 //   allowProblems: true keeps that page's problems from failing the test (fault-injection tests);
 //   offline: true lets the page install its service worker (see below).
+// A test that needs a browser of its own (extra launch flags) says so with
+// `test.use({ ownBrowserArgs: ['--flag'] })`: its ctx opens pages in a browser launched for it alone,
+// with CHROMIUM_ARGS and those flags. A worker-scoped launch option would do the same, but Playwright
+// runs tests with other worker options in workers of their own, started last, one at a time.
 //
 // The service worker is held back unless a test asks for it (`offline: true`): its first install
 // downloads and stores the whole built app (tens of MB), which cost every test's page about 3 s of
@@ -16,7 +20,8 @@
 // own `serviceWorkers: 'block'` resolves it with nothing, and the app then reports offline use as
 // broken). The specs that test offline use and the policy under the service worker ask for it.
 import { test as base, expect } from '@playwright/test';
-import { startPreviewServer, watchPage } from './harness.mjs';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium, startPreviewServer, watchPage } from './harness.mjs';
 
 /** In the page, before its scripts: a service worker registration that never completes. */
 function holdBackServiceWorker() {
@@ -38,7 +43,13 @@ export const test = base.extend({
     { scope: 'worker' },
   ],
 
-  ctx: async ({ browser, baseUrl }, use, testInfo) => {
+  // Test-scoped: extra Chromium flags for a browser of the test's own; null uses the worker's browser.
+  ownBrowserArgs: [null, { option: true }],
+
+  ctx: async ({ browser: workersBrowser, baseUrl, ownBrowserArgs }, use, testInfo) => {
+    const browser = ownBrowserArgs
+      ? await chromium.launch({ executablePath: findChromium(), headless: true, args: [...CHROMIUM_ARGS, ...ownBrowserArgs] })
+      : workersBrowser;
     const opened = [];
     const watches = new Map();
     const ctx = {
@@ -75,6 +86,7 @@ export const test = base.extend({
       }
     } finally {
       await Promise.all(opened.map(({ context }) => context.close().catch(() => {})));
+      if (browser !== workersBrowser) await browser.close();
     }
   },
 });

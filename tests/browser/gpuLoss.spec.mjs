@@ -4,14 +4,13 @@
 // probe still decodes, and no tensors are left behind.
 import { test, expect } from './fixtures.mjs';
 import { openApp, decodedChecksum, globalStep, nextFrames, pauseAndSettle } from './appHelpers.mjs';
-import { CHROMIUM_ARGS, findChromium } from './harness.mjs';
 
 // Chromium handles chrome://gpucrash only for a navigation typed into the address bar, or, with
 // --enable-gpu-benchmarking, for a typed navigation such as the DevTools protocol's Page.navigate
 // (which Playwright's goto sends). Without the switch the crash page answers net::ERR_ABORTED and
-// nothing crashes. So this file runs its own browser with the switch (Playwright starts a separate
-// test worker for it), which also keeps the crashed GPU process away from other spec files.
-test.use({ launchOptions: { executablePath: findChromium(), args: [...CHROMIUM_ARGS, '--enable-gpu-benchmarking'] } });
+// nothing crashes. So the crash test runs in a browser of its own with the switch (see
+// `ownBrowserArgs` in fixtures.mjs), which also keeps the crashed GPU process away from other tests.
+const GPU_CRASH_ARGS = ['--enable-gpu-benchmarking'];
 
 const TRAINING_WORKER = /\/worker-[^/]*\.js$/;
 /** The notice names the step training goes on from. */
@@ -162,17 +161,20 @@ test('WebGL context lost (WEBGL_lose_context): training goes on from the last go
   expect(unexpectedProblems(result.watch)).toEqual([]);
 });
 
-test('a crashed GPU process (chrome://gpucrash in another tab): training goes on from the last good state with a notice', async ({ ctx }) => {
-  const result = await loseGpuWhileTraining(ctx, 'webgl', async () => {
-    // Another tab of the same browser: the GPU process is shared by every tab and worker.
-    const other = await ctx.newPage({ allowProblems: true });
-    // The crash page never loads: the navigation ends with an error once the process is gone.
-    await other.goto('chrome://gpucrash', { timeout: 15_000 }).catch(() => {});
+test.describe(() => {
+  test.use({ ownBrowserArgs: GPU_CRASH_ARGS });
+  test('a crashed GPU process (chrome://gpucrash in another tab): training goes on from the last good state with a notice', async ({ ctx }) => {
+    const result = await loseGpuWhileTraining(ctx, 'webgl', async () => {
+      // Another tab of the same browser: the GPU process is shared by every tab and worker.
+      const other = await ctx.newPage({ allowProblems: true });
+      // The crash page never loads: the navigation ends with an error once the process is gone.
+      await other.goto('chrome://gpucrash', { timeout: 15_000 }).catch(() => {});
+    });
+    expect(result.reason).toBe('WebGL context lost');
+    expect(result.recoveredInMs).toBeLessThan(20_000);
+    console.log(`GPU process crash: recovered in ${result.recoveredInMs} ms on ${result.to} from step ${result.fromStep} (was at ${result.stepBefore})`);
+    expect(unexpectedProblems(result.watch)).toEqual([]);
   });
-  expect(result.reason).toBe('WebGL context lost');
-  expect(result.recoveredInMs).toBeLessThan(20_000);
-  console.log(`GPU process crash: recovered in ${result.recoveredInMs} ms on ${result.to} from step ${result.fromStep} (was at ${result.stepBefore})`);
-  expect(unexpectedProblems(result.watch)).toEqual([]);
 });
 
 // Not yet passing, so marked fixme (it is listed as skipped in every run): WebGPU now trains here,
