@@ -66,6 +66,10 @@ export interface ProgressFigures {
   batchLoss: number;
   /** The last batch's loss terms, e.g. { reconstruction, kl, total } (see `lossTermNames`). */
   batchTerms?: Record<string, number>;
+  /** Which engine trains on the backend ("WGSL step", "wasm dense step", "tfjs autodiff"). */
+  engine: string;
+  /** Why a faster engine for this model could not run here, where one was passed over. */
+  engineNote?: string;
 }
 
 /**
