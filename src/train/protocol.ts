@@ -85,6 +85,8 @@ export type WorkerEvent =
   | { type: 'backend-moved'; from: BackendName; to: BackendName; message: string }
   /** A backend failed mid-run; training moved to `to`. The message says why, for a visible notice. */
   | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
+  /** A faster engine for this model could not run on the backend (a GPU's limit, a refused shader); the message says which trains instead and why. */
+  | { type: 'engine-passed-over'; message: string }
   | { type: 'status'; status: TrainerStatus }
   | { type: 'progress'; figures: ProgressFigures }
   /**

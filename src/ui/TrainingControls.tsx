@@ -113,7 +113,7 @@ export function BackendPicker() {
           {HOW_WORDS[backend.how]}
         </span>
         {engine ? (
-          <span className="backend-engine" title={engineNote ? `Not the WGSL step: ${engineNote}` : undefined}>
+          <span className="backend-engine" title={engineNote}>
             {`, trained by ${engine}`}
           </span>
         ) : null}

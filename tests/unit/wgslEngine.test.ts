@@ -10,6 +10,7 @@ import type { AutoencoderSpec, ExperimentConfig } from '../../src/model/spec';
 import { snapshotWeights } from '../../src/model/weights';
 import { datasetImages } from '../../src/train/engines/datasetImages';
 import { pickGpuEngine } from '../../src/train/engines/pickEngine';
+import { buildWgslEngine } from '../../src/train/engines/wgslEngine';
 import { TfjsAutodiffEngine } from '../../src/train/engines/tfjsAutodiffEngine';
 import type { EngineParts, TrainingEngine } from '../../src/train/engines/trainingEngine';
 import { Trainer } from '../../src/train/trainer';
@@ -62,6 +63,12 @@ async function stepAndRead(engine: TrainingEngine, steps: number): Promise<Float
 
 function batchAt(step: number): Int32Array {
   return Int32Array.from({ length: BATCH }, (_, i) => DATA.train[(step * BATCH + i) % DATA.train.length]);
+}
+
+/** The limits the step reads, copied off a device (GPUSupportedLimits does not spread). */
+function limitsOf(device: GPUDevice) {
+  const { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupStorageSize, maxComputeInvocationsPerWorkgroup, maxStorageBuffersPerShaderStage } = device.limits;
+  return { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupStorageSize, maxComputeInvocationsPerWorkgroup, maxStorageBuffersPerShaderStage };
 }
 
 function expectEqualSnapshots(got: { values: Float32Array[] }, want: { values: Float32Array[] }): void {
@@ -208,6 +215,20 @@ describe.skipIf(!ready)('WGSL engine on tfjs-webgpu', () => {
       expectEqualSnapshots(await engine.exportWeights('encoder'), before);
     } finally {
       engine.dispose();
+      parts.images.dispose();
+      model.dispose();
+    }
+  });
+
+  it('offers no engine on a device that lacks a limit the step needs, and names the limit', async () => {
+    const model = buildAutoencoder(modelSpec('basic'), 9);
+    const parts = partsFor(model);
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    try {
+      const offer = await buildWgslEngine(parts, { limits: { ...limitsOf(device), maxStorageBuffersPerShaderStage: 4 } });
+      expect(offer).toEqual({ unavailable: 'the WGSL step cannot run here: the GPU\'s maxStorageBuffersPerShaderStage is 4, the WGSL step needs 6' });
+      expect(liveGpuBufferCount()).toBe(buffersBefore);
+    } finally {
       parts.images.dispose();
       model.dispose();
     }

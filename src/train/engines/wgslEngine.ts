@@ -4,7 +4,7 @@
 // Trainer reads it (every few steps), never per step; the model's variables are brought up to
 // date only when the Trainer is about to run the model (syncModel), not after every step.
 import * as tf from '../../lib/tf';
-import { unmetRequirement } from '../../engine/webgpu/requirements';
+import { unmetRequirement, type StepLimits } from '../../engine/webgpu/requirements';
 import { WgslDenseStep, type StepTerms } from '../../engine/webgpu/wgslDenseStep';
 import { applyWeights, type WeightSnapshot } from '../../model/weights';
 import { assertOptimizerFits } from './adam';
@@ -32,13 +32,14 @@ export function tfjsWebgpuDevice(): GPUDevice | null {
  * device's limits, a shader the compiler refuses) it says why, for another engine to train instead.
  * Its weights and Adam state are not loaded: the caller hands them over (importWeights, importOptimizer).
  */
-export async function buildWgslEngine(parts: EngineParts): Promise<WgslEngineOffer | null> {
+export async function buildWgslEngine(parts: EngineParts, options: { limits?: StepLimits } = {}): Promise<WgslEngineOffer | null> {
   const device = tfjsWebgpuDevice();
   if (!device) return null;
   const spec = planWgslStep(parts.model, parts.variables, { learningRate: parts.learningRate, epsilon: tf.backend().epsilon() }, parts.batchSize);
   if (!spec) return null;
-  const unmet = unmetRequirement(device.limits, spec, parts.imageCount);
-  if (unmet) return { unavailable: unmet };
+  // `limits` stands in for the device's own in tests: no adapter at hand lacks one.
+  const unmet = unmetRequirement(options.limits ?? device.limits, spec, parts.imageCount);
+  if (unmet) return { unavailable: `the WGSL step cannot run here: ${unmet}` };
   let step: WgslDenseStep;
   try {
     // The step keeps its own packed copy of the bytes; a detached buffer here would upload nothing.
