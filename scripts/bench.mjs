@@ -26,6 +26,13 @@
 //   convImgPerSecCpu         images/s of the convolutional kind in the app on wasm (no GPU)
 //   perKind                  per autoencoder kind: the backend the app picked, app and bare images/s
 //                            (bareError where plain tfjs cannot train that kind on that backend)
+//   webgpuImgPerSecApp, webglImgPerSecApp
+//                            images/s of the app's loop (map refreshes included) with the backend forced
+//                            by the link, timed from 2 s after its first step (shaders are compiled by then)
+//   webgpuImgPerSecBare, webglImgPerSecBare
+//                            the bare tfjs trainOnBatch loop on that backend, same model and batch
+//   webgpuAppVsBare, webglAppVsBare   the two ratios; webgpuEngine: what the app trained with there
+//                            ("WGSL step" for the dense default); --gpu-seconds N sets each run (default 10)
 //   heapGrowthMbPer100Epochs the page's JS heap growth (after a full collection, DevTools protocol) over
 //                            100 epochs of a 128-image set, after a 5-epoch warm-up run of the same model;
 //                            tensorGrowthPer100Epochs the same for the page's and the worker's tensors
@@ -58,6 +65,8 @@ const skipKinds = args.includes('--no-kinds');
 const kindSeconds = Number(option('--kind-seconds')) || 10;
 /** --only app,bare runs just those sections (by name, see SECTIONS), e.g. to compare settings quickly. */
 const onlySections = option('--only')?.split(',');
+/** Each GPU backend's app and bare runs: short, since a software adapter (SwiftShader) is slow to start. */
+const gpuSeconds = Number(option('--gpu-seconds')) || 10;
 const KINDS = ['basic', 'convolutional', 'denoising', 'sparse', 'variational', 'contractive'];
 
 function percentile(values, p) {
@@ -92,6 +101,34 @@ async function benchKindApp(browser, baseUrl, kind, seconds) {
   const imagesPerSecond = ((await readProgress(page)) - stepAtStart) * batchSize / ((Date.now() - timeAtStart) / 1000);
   await page.close();
   return { backend, imagesPerSecond };
+}
+
+/**
+ * The app's training speed on `backend`, forced by the link (no measurement, no move), default
+ * model: timed from 2 s after the first step, so compiling shaders is not in it. Null figures
+ * where the app did not train there (it fell back to another backend).
+ */
+async function benchBackendApp(browser, baseUrl, backend, seconds) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  try {
+    await page.goto(`${baseUrl}#backend=${backend}${settingsHash ? `&${settingsHash}` : ''}`);
+    const line = page.getByRole('status').filter({ hasText: /^Backend: (webgpu|webgl|wasm|cpu)\b/ });
+    await line.waitFor({ timeout: 300_000 });
+    await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
+    const batchSize = Number(await page.getByLabel('Batch size').inputValue());
+    await page.getByRole('button', { name: 'Train' }).click();
+    await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('.progress-head')?.textContent ?? ''), null, { timeout: 300_000 });
+    await page.waitForTimeout(2000);
+    const stepAtStart = await readProgress(page);
+    const timeAtStart = Date.now();
+    await page.waitForTimeout(seconds * 1000);
+    const imagesPerSecond = (((await readProgress(page)) - stepAtStart) * batchSize) / ((Date.now() - timeAtStart) / 1000);
+    const text = await line.innerText();
+    const trainedOn = /^Backend: (\w+)/.exec(text)[1];
+    return { backend: trainedOn, engine: /trained by (.+)$/.exec(text.trim())?.[1] ?? null, imagesPerSecond: trainedOn === backend ? imagesPerSecond : null };
+  } finally {
+    await page.close();
+  }
 }
 
 /**
@@ -363,6 +400,26 @@ const SECTIONS = [
         trainShareOfGemmPeak: trainGflops === null ? null : round(trainGflops / wasmGemmGflops, 3),
         convImgPerSecCpu: conv.backend === 'wasm' ? round(conv.imagesPerSecond, 0) : null,
       };
+    },
+  },
+  {
+    // The GPU backends, each forced: the app's loop against the bare tfjs loop on the same backend.
+    // On a machine without a GPU these run on Chromium's SwiftShader, a correctness figure more than a speed one.
+    name: 'gpu',
+    async run({ browser, baseUrl }) {
+      const report = {};
+      for (const backend of ['webgpu', 'webgl']) {
+        const app = await benchBackendApp(browser, baseUrl, backend, gpuSeconds);
+        const bare = skipBare ? null : await benchBare(browser, baseUrl, backend, gpuSeconds).catch((error) => ({ error }));
+        const bareRate = bare && !bare.error ? bare.imagesPerSecond : null;
+        report[`${backend}ImgPerSecApp`] = round(app.imagesPerSecond, 0);
+        report[`${backend}ImgPerSecBare`] = round(bareRate, 0);
+        report[`${backend}AppVsBare`] = app.imagesPerSecond !== null && bareRate ? round(app.imagesPerSecond / bareRate, 3) : null;
+        report[`${backend}Engine`] = app.engine;
+        if (app.backend !== backend) report[`${backend}TrainedOn`] = app.backend;
+        if (bare?.error) report[`${backend}BareError`] = bare.error.message;
+      }
+      return report;
     },
   },
   {

@@ -50,7 +50,7 @@ async function sweep(request: SweepRequest): Promise<void> {
       const name = order[backendIndex];
       try {
         await activateBackend(name);
-        trainer = new Trainer(made.config, data);
+        trainer = await Trainer.create(made.config, data);
         firstLoss = await trainer.trainStep();
         if (announced !== name) scope.postMessage({ type: 'backend', name });
         announced = name;

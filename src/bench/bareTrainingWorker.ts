@@ -82,7 +82,7 @@ async function run({ datasetUrl, backend, config, seconds, loop = 'bare' }: Bare
 async function runTrainer(images: Uint8Array, count: number, config: ExperimentConfig, seconds: number): Promise<BareBenchResult> {
   const all = Int32Array.from({ length: count }, (_, i) => i);
   // Enough epochs that the timed run never reaches the end.
-  const trainer = new Trainer({ ...config, training: { ...config.training, epochs: 1000 } }, { images, shape: config.spec.inputShape, train: all, heldOut: all.subarray(0, 0) });
+  const trainer = await Trainer.create({ ...config, training: { ...config.training, epochs: 1000 } }, { images, shape: config.spec.inputShape, train: all, heldOut: all.subarray(0, 0) });
   for (let i = 0; i < 3; i++) await trainer.trainStep();
   const started = performance.now();
   let steps = 0;

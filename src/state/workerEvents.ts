@@ -27,6 +27,7 @@ export function routeWorkerEvent(event: WorkerEvent, to: WorkerEventTargets): vo
       to.notify('warning', event.message);
       return;
     case 'backend-moved':
+    case 'engine-passed-over':
       to.notify('info', event.message);
       return;
     case 'progress':

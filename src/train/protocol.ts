@@ -66,6 +66,10 @@ export interface ProgressFigures {
   batchLoss: number;
   /** The last batch's loss terms, e.g. { reconstruction, kl, total } (see `lossTermNames`). */
   batchTerms?: Record<string, number>;
+  /** Which engine trains on the backend ("WGSL step", "wasm dense step", "tfjs autodiff"). */
+  engine: string;
+  /** Why a faster engine for this model could not run here, where one was passed over. */
+  engineNote?: string;
 }
 
 /**
@@ -81,6 +85,8 @@ export type WorkerEvent =
   | { type: 'backend-moved'; from: BackendName; to: BackendName; message: string }
   /** A backend failed mid-run; training moved to `to`. The message says why, for a visible notice. */
   | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
+  /** A faster engine for this model could not run on the backend (a GPU's limit, a refused shader); the message says which trains instead and why. */
+  | { type: 'engine-passed-over'; message: string }
   | { type: 'status'; status: TrainerStatus }
   | { type: 'progress'; figures: ProgressFigures }
   /**

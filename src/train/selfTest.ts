@@ -62,7 +62,7 @@ export async function selfTest(name: BackendName, config: ExperimentConfig, data
   let trainer: Trainer | null = null;
   try {
     await hooks.activate(name);
-    trainer = new Trainer(config, data);
+    trainer = await Trainer.create(config, data);
     const warmupStarted = performance.now();
     assertFinite(await trainer.trainStep());
     const warmupMs = performance.now() - warmupStarted;

@@ -1,6 +1,8 @@
 // The training loop's state and one-step-at-a-time driver, free of worker and DOM code, so the
 // worker (or a test) owns the loop and can pause, step, evaluate or move backends between steps.
-// The gradients and the update are the training engine's, picked once here (engines/pickEngine.ts).
+// The gradients and the update are the training engine's, picked once here (engines/pickEngine.ts):
+// `new Trainer` takes the engines made synchronously, `Trainer.create` (what the app uses) also
+// those that prepare asynchronously (the WGSL step on WebGPU), before the first step.
 import * as tf from '../lib/tf';
 import { pixelsPerImage } from '../data/dataset';
 import { createRng, shuffleInPlace } from '../lib/rng';
@@ -10,8 +12,8 @@ import type { WeightSnapshot } from '../model/weights';
 import { describeNetwork, type NetworkLayout } from '../model/layout';
 import { datasetImages, type DatasetImages } from './engines/datasetImages';
 import { freeAll } from './engines/freeAll';
-import { pickTrainingEngine } from './engines/pickEngine';
-import type { TrainingEngine } from './engines/trainingEngine';
+import { pickGpuEngine, pickTrainingEngine } from './engines/pickEngine';
+import type { EngineParts, TrainingEngine } from './engines/trainingEngine';
 import { deriveSeeds, streamSeed } from './seedStreams';
 import { INFERENCE_BATCH, ModelInference, namedTerms } from './trainerInference';
 import type { TermValues, TrainerData, TrainerState } from './trainerState';
@@ -25,8 +27,11 @@ export class Trainer {
   private readonly model: Autoencoder;
   /** The dataset's images as batches, shared by the engine's steps and inference. */
   private readonly images: DatasetImages;
-  /** Finds the gradients and applies the update; picked once, when the trainer is built. */
-  private readonly engine: TrainingEngine;
+  /** Finds the gradients and applies the update; picked once, when the trainer is built (see `create`). */
+  private engine: TrainingEngine;
+  private readonly engineParts: EngineParts;
+  /** Why a faster engine that applies to this model could not run here; null when none was passed over. */
+  private engineUnavailable: string | null = null;
   private readonly inference: ModelInference;
   private readonly train: Int32Array;
   private readonly shuffleSeed: number;
@@ -77,7 +82,16 @@ export class Trainer {
         (weight) => weight.read() as tf.Variable,
       );
       this.images = keep(made, datasetImages(data.images, spec.inputShape, imageCount));
-      this.engine = keep(made, pickTrainingEngine({ model: this.model, variables, images: this.images, learningRate: training.learningRate }));
+      this.engineParts = {
+        model: this.model,
+        variables,
+        images: this.images,
+        pixels: data.images,
+        imageCount,
+        batchSize: training.batchSize,
+        learningRate: training.learningRate,
+      };
+      this.engine = keep(made, pickTrainingEngine(this.engineParts));
     } catch (error) {
       made.forEach((resource) => resource.dispose());
       throw error;
@@ -85,16 +99,36 @@ export class Trainer {
     this.inference = new ModelInference(this.model, spec, this.images, imageCount, seeds);
   }
 
-  /** Rebuild a trainer on the current tf backend from `exportState`, at the same point of training. */
-  static async restore(config: ExperimentConfig, data: TrainerData, state: TrainerState): Promise<Trainer> {
+  /**
+   * A trainer on the current tf backend with the fastest engine there, including one that prepares
+   * asynchronously (the WGSL step compiles its shaders on WebGPU); from `state` (see `exportState`)
+   * at the same point of training, or seeded afresh.
+   */
+  static async create(config: ExperimentConfig, data: TrainerData, state: TrainerState | null = null): Promise<Trainer> {
     const trainer = new Trainer(config, data);
     try {
-      trainer.importState(state);
+      if (state) trainer.importState(state);
+      await trainer.adoptGpuEngine();
     } catch (error) {
       trainer.dispose();
       throw error;
     }
     return trainer;
+  }
+
+  /** Rebuild a trainer on the current tf backend from `exportState`, at the same point of training. */
+  static restore(config: ExperimentConfig, data: TrainerData, state: TrainerState): Promise<Trainer> {
+    return Trainer.create(config, data, state);
+  }
+
+  /** Which engine trains, in the user's words ("WGSL step", "tfjs autodiff"). */
+  get engineName(): string {
+    return this.engine.name;
+  }
+
+  /** Why a faster engine for this model could not run here (a device's limit, a refused shader), or null. */
+  get engineNote(): string | null {
+    return this.engineUnavailable;
   }
 
   /** 0-based epoch the next step belongs to; equals `epochs` once training has finished. */
@@ -186,8 +220,7 @@ export class Trainer {
    * weights always give the same figures. Terms are NaN for no images.
    */
   async evaluateTerms(indices: Int32Array, maxCount = indices.length): Promise<TermValues> {
-    this.assertAlive();
-    return this.inference.evaluateTerms(indices, maxCount);
+    return this.currentModel().evaluateTerms(indices, maxCount);
   }
 
   /**
@@ -195,8 +228,7 @@ export class Trainer {
    * the variational kind these are the means.
    */
   async encodeAll(batchSize = INFERENCE_BATCH): Promise<Float32Array> {
-    this.assertAlive();
-    return this.inference.encodeAll(batchSize);
+    return this.currentModel().encodeAll(batchSize);
   }
 
   /**
@@ -204,8 +236,7 @@ export class Trainer {
    * (exp(logVar / 2) is the standard deviation, the 1-sigma ellipse's half-axis).
    */
   async encodeLogVar(batchSize = INFERENCE_BATCH): Promise<Float32Array> {
-    this.assertAlive();
-    return this.inference.encodeLogVar(batchSize);
+    return this.currentModel().encodeLogVar(batchSize);
   }
 
   /**
@@ -213,14 +244,12 @@ export class Trainer {
    * of activations; the same numbers as the images' rows of `encodeAll`).
    */
   async codeActivations(indices: Int32Array): Promise<Float32Array> {
-    this.assertAlive();
-    return this.inference.codeActivations(indices);
+    return this.currentModel().codeActivations(indices);
   }
 
   /** The model's reconstructions of the given images, pixels in [0, 1], image after image. */
   async reconstruct(indices: Int32Array): Promise<Float32Array> {
-    this.assertAlive();
-    return this.inference.reconstruct(indices);
+    return this.currentModel().reconstruct(indices);
   }
 
   /**
@@ -229,14 +258,12 @@ export class Trainer {
    * give the same noisy images (and the same images as `denoise`).
    */
   async corrupt(indices: Int32Array): Promise<Float32Array> {
-    this.assertAlive();
-    return this.inference.corrupt(indices);
+    return this.currentModel().corrupt(indices);
   }
 
   /** Denoising kind only: the model's reconstructions of the noisy images `corrupt` gives. */
   async denoise(indices: Int32Array): Promise<Float32Array> {
-    this.assertAlive();
-    return this.inference.denoise(indices);
+    return this.currentModel().denoise(indices);
   }
 
   /**
@@ -244,8 +271,7 @@ export class Trainer {
    * input shape, pixels in [0, 1], back to back. The same paths as `encodeAll` and `reconstruct`.
    */
   async encodeImages(pixels: Float32Array, count: number): Promise<{ codes: Float32Array; reconstructions: Float32Array }> {
-    this.assertAlive();
-    return this.inference.encodeImages(pixels, count);
+    return this.currentModel().encodeImages(pixels, count);
   }
 
   /** A copy of the decoder's weights as they are now, for the main-thread replica. */
@@ -296,6 +322,30 @@ export class Trainer {
     if (this.disposed) return;
     this.disposed = true;
     freeAll([() => this.engine.dispose(), () => this.images.dispose(), () => this.model.dispose()]);
+  }
+
+  /** The model's layers, with the engine's current weights in their variables. */
+  private currentModel(): ModelInference {
+    this.assertAlive();
+    this.engine.syncModel();
+    return this.inference;
+  }
+
+  /**
+   * Where an engine that prepares asynchronously applies, it takes over from the one built
+   * synchronously, with its weights and Adam state (the way a run moves between backends). Runs
+   * once, before the first step.
+   */
+  private async adoptGpuEngine(): Promise<void> {
+    const offer = await pickGpuEngine(this.engineParts, this.engine);
+    if (!offer) return;
+    if (!('engine' in offer)) {
+      this.engineUnavailable = offer.unavailable;
+      return;
+    }
+    const replaced = this.engine;
+    this.engine = offer.engine;
+    replaced.dispose();
   }
 
   /** The training indices in the batch order of `epoch`: a pure function of seed and epoch. */

@@ -97,6 +97,8 @@ export function BackendPicker() {
   const controller = useController();
   const backend = useAppState((state) => state.backend);
   const status = useAppState((state) => state.status);
+  const engine = useAppState((state) => state.progress?.engine);
+  const engineNote = useAppState((state) => state.progress?.engineNote);
   if (!backend) {
     return <p className="backend-line" role="status">Backend: measuring…</p>;
   }
@@ -110,6 +112,11 @@ export function BackendPicker() {
         <span className="backend-how">
           {HOW_WORDS[backend.how]}
         </span>
+        {engine ? (
+          <span className="backend-engine" title={engineNote}>
+            {`, trained by ${engine}`}
+          </span>
+        ) : null}
       </p>
       <label className="backend-select">
         <span>Run on</span>

@@ -3,7 +3,7 @@
 // that a move to it keeps the training. The models are small so that shaders compile and steps run
 // within seconds on a software adapter; every wait polls the awaited condition.
 import { test, expect } from './fixtures.mjs';
-import { openApp, globalStep, pauseAndSettle } from './appHelpers.mjs';
+import { openApp, globalStep, pauseAndSettle, decodedChecksum, inkedPixels, waitForMap } from './appHelpers.mjs';
 
 /** A small dense model and big batches: one epoch is 36 steps. */
 const RUN = 'hidden=32&batch=256&epochs=200';
@@ -13,6 +13,12 @@ const LOSS_NOTICE = /The GPU was lost|failed during training/;
 
 function backendLine(page) {
   return page.getByRole('status').filter({ hasText: /^Backend: / });
+}
+
+/** The total loss of the last batch read back, from the kind panel's "Loss terms" table (NaN before one). */
+async function batchTotal(page) {
+  const cell = page.getByRole('table', { name: 'Loss terms' }).locator('tr.total td').first();
+  return (await cell.count()) === 0 ? Number.NaN : Number(await cell.innerText());
 }
 
 /** Epochs in the loss history: the loss chart's circles, one per series and epoch. */
@@ -56,6 +62,36 @@ test('the move to WebGPU keeps the step and the loss history, and training goes 
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => globalStep(page).catch(() => 0), { timeout: 120_000, message: 'steps on WebGPU' }).toBeGreaterThan(stepBefore + 2);
   await expect(backendLine(page)).toHaveText(/^Backend: webgpu/);
+  await expect(page.locator('.notice', { hasText: LOSS_NOTICE })).toHaveCount(0);
+  expect(watch.problems()).toEqual([]);
+});
+
+test('the app trains a dense model on WebGPU with its own WGSL step: the loss falls, the map fills and the probe decodes', async ({ ctx }) => {
+  const page = await openApp(ctx, `#backend=webgpu&${RUN}`);
+  const watch = ctx.watchOf(page);
+  // One step first: its loss is the untrained model's, the mark the training loss must fall below.
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect.poll(() => batchTotal(page), { timeout: 120_000, message: 'the first step\'s loss read back from WebGPU' }).toBeGreaterThan(0);
+  const first = await batchTotal(page);
+  await expect(backendLine(page)).toHaveText(/^Backend: webgpu.*trained by WGSL step/);
+  await page.getByRole('button', { name: /^(Train|Resume)$/ }).and(page.locator(':enabled')).click();
+  const stepAtFirst = await globalStep(page);
+  // Losses are read every few steps (no per-step read-back), each finite; they fall as the model learns.
+  await expect
+    .poll(() => batchTotal(page), { timeout: 120_000, message: `the loss falls below 0.8 x the first step's, ${first}` })
+    .toBeLessThan(0.8 * first);
+  expect(Number.isFinite(await batchTotal(page))).toBe(true);
+  await expect.poll(() => globalStep(page)).toBeGreaterThan(stepAtFirst + 16);
+  await waitForMap(page);
+  expect(await inkedPixels(page)).toBeGreaterThan(3000);
+  const before = await decodedChecksum(page);
+  const map = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
+  await page.mouse.move(map.x + map.width * 0.3, map.y + map.height * 0.35);
+  await page.mouse.down();
+  await page.mouse.move(map.x + map.width * 0.7, map.y + map.height * 0.6, { steps: 10 });
+  await page.mouse.up();
+  await expect.poll(() => decodedChecksum(page), { message: 'the decoded image changes when the probe is dragged' }).not.toBe(before);
+  await expect(backendLine(page)).toHaveText(/^Backend: webgpu.*trained by WGSL step/);
   await expect(page.locator('.notice', { hasText: LOSS_NOTICE })).toHaveCount(0);
   expect(watch.problems()).toEqual([]);
 });

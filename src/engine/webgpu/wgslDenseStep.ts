@@ -82,10 +82,13 @@ export class WgslDenseStep {
     return this.ring.pending;
   }
 
-  /** Every parameter, each layer's kernel ([inputs, units], row-major) then its bias, first layer first. */
-  writeParameters(values: Float32Array<ArrayBuffer>): void {
-    this.checkLength(values, 'parameters');
-    this.device.queue.writeBuffer(this.gpu.parameters, 0, values);
+  /**
+   * Parameters in the flat layout (each layer's kernel ([inputs, units], row-major) then its bias,
+   * first layer first): every one, or a run of them from float `at` (one network's, say).
+   */
+  writeParameters(values: Float32Array<ArrayBuffer>, at = 0): void {
+    this.checkRange(at, values.length);
+    this.device.queue.writeBuffer(this.gpu.parameters, at * 4, values);
   }
 
   /** Adam's moments in the parameters' layout and its step count, to continue a run exactly. */
@@ -124,15 +127,35 @@ export class WgslDenseStep {
     return rows.map((row) => ({ reconstruction: row[0], penalty: row[1], total: row[2] }));
   }
 
-  readParameters(): Promise<Float32Array> {
-    return readFloats(this.device, this.buffers, this.gpu.parameters, this.parameterCount);
+  /** `count` parameters from float `at` (all of them by default), as they are when this is called. */
+  readParameters(at = 0, count = this.parameterCount): Promise<Float32Array> {
+    this.checkRange(at, count);
+    return readFloats(this.device, this.buffers, this.gpu.parameters, count, at);
   }
 
+  /** Adam's state as it is when this is called: both copies are submitted before it returns. */
   async readOptimizer(): Promise<{ first: Float32Array; second: Float32Array; iterations: number }> {
     const iterations = this.iterations;
-    const first = await readFloats(this.device, this.buffers, this.gpu.firstMoments, this.parameterCount);
-    const second = await readFloats(this.device, this.buffers, this.gpu.secondMoments, this.parameterCount);
+    const [first, second] = await Promise.all([
+      readFloats(this.device, this.buffers, this.gpu.firstMoments, this.parameterCount),
+      readFloats(this.device, this.buffers, this.gpu.secondMoments, this.parameterCount),
+    ]);
     return { first, second, iterations };
+  }
+
+  /**
+   * Copies runs of parameters (`count` floats from float `at`) into other buffers of this device,
+   * in one command buffer submitted now: after every step submitted before, before any submitted
+   * after. No CPU round trip (the trainer mirrors the weights into the model's buffers this way).
+   */
+  copyParameterRuns(runs: readonly { at: number; count: number; target: GPUBuffer; targetOffset?: number }[]): void {
+    if (this.disposed) throw new Error('WGSL step: used after dispose.');
+    const encoder = this.device.createCommandEncoder({ label: 'parameter copies' });
+    for (const run of runs) {
+      this.checkRange(run.at, run.count);
+      encoder.copyBufferToBuffer(this.gpu.parameters, run.at * 4, run.target, run.targetOffset ?? 0, run.count * 4);
+    }
+    this.device.queue.submit([encoder.finish()]);
   }
 
   /** The last step's gradients, in the parameters' layout. */
@@ -211,6 +234,12 @@ export class WgslDenseStep {
       this.plans.set(rows, plan);
     }
     return plan;
+  }
+
+  private checkRange(at: number, count: number): void {
+    if (!Number.isInteger(at) || !Number.isInteger(count) || at < 0 || count < 0 || at + count > this.parameterCount) {
+      throw new Error(`WGSL step: parameters ${at} to ${at + count} are outside the model's ${this.parameterCount}.`);
+    }
   }
 
   private checkLength(values: ArrayLike<number>, what: string): void {

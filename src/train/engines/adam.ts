@@ -72,22 +72,7 @@ export class Adam {
   }
 
   importState(state: OptimizerState): void {
-    for (const moments of [state.firstMoments, state.secondMoments]) {
-      if (moments.shapes.length !== this.variables.length) {
-        throw new Error(`Saved optimizer has moments for ${moments.shapes.length} variables, the model has ${this.variables.length}.`);
-      }
-      this.variables.forEach((variable, i) => {
-        if (!sameShape(moments.shapes[i], variable.shape) || moments.values[i].length !== variable.size) {
-          throw new Error(
-            `Saved optimizer moment ${i} has shape [${moments.shapes[i].join(', ')}], ` +
-              `its variable has [${variable.shape.join(', ')}].`,
-          );
-        }
-      });
-    }
-    if (!Number.isInteger(state.iterations) || state.iterations < 0) {
-      throw new Error(`Saved optimizer step count ${state.iterations} is not a whole number.`);
-    }
+    assertOptimizerFits(state, this.variables);
     tf.tidy(() => {
       this.variables.forEach((variable, i) => {
         this.firstMoments[i].assign(tf.tensor(state.firstMoments.values[i].slice(), variable.shape, 'float32'));
@@ -99,6 +84,26 @@ export class Adam {
 
   dispose(): void {
     freeEach([...this.firstMoments, ...this.secondMoments]);
+  }
+}
+
+/** Throws, naming what is wrong, unless `state` holds one moment of each variable's shape and a whole step count. */
+export function assertOptimizerFits(state: OptimizerState, variables: readonly tf.Variable[]): void {
+  for (const moments of [state.firstMoments, state.secondMoments]) {
+    if (moments.shapes.length !== variables.length) {
+      throw new Error(`Saved optimizer has moments for ${moments.shapes.length} variables, the model has ${variables.length}.`);
+    }
+    variables.forEach((variable, i) => {
+      if (!sameShape(moments.shapes[i], variable.shape) || moments.values[i].length !== variable.size) {
+        throw new Error(
+          `Saved optimizer moment ${i} has shape [${moments.shapes[i].join(', ')}], ` +
+            `its variable has [${variable.shape.join(', ')}].`,
+        );
+      }
+    });
+  }
+  if (!Number.isInteger(state.iterations) || state.iterations < 0) {
+    throw new Error(`Saved optimizer step count ${state.iterations} is not a whole number.`);
   }
 }
 

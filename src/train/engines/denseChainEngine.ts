@@ -6,6 +6,8 @@ import type { EngineParts } from './trainingEngine';
 import { VariablesEngine } from './variablesEngine';
 
 export class DenseChainEngine extends VariablesEngine {
+  readonly name = 'wasm dense step';
+
   constructor(
     parts: EngineParts,
     private readonly plan: DenseChainPlan,

@@ -4,6 +4,8 @@ import * as tf from '../../lib/tf';
 import { VariablesEngine } from './variablesEngine';
 
 export class TfjsAutodiffEngine extends VariablesEngine {
+  readonly name = 'tfjs autodiff';
+
   protected step(batch: Int32Array, seed: number): tf.Tensor {
     // Every term in one tensor, so reading them all costs the one device sync reading the loss did.
     const kept: { terms?: tf.Tensor } = {};

@@ -1,14 +1,18 @@
 // What the Trainer's step loop needs from a training engine: the part that turns a batch into
 // gradients and an optimizer update. The Trainer picks one engine when it is built and keeps it.
 //
-// A new engine (a WGSL step on WebGPU, a threaded wasm pool) goes in its own file in this folder
-// and gets one entry in `pickTrainingEngine` (pickEngine.ts), ahead of the engines it should win
-// over where it can run; nothing else changes. It is built from `EngineParts` and provides a
-// `TrainingEngine`:
+// A new engine (a threaded wasm pool, say) goes in its own file in this folder and gets one entry
+// in pickEngine.ts, ahead of the engines it should win over where it can run: `pickTrainingEngine`
+// for an engine made synchronously, `pickGpuEngine` for one that must prepare asynchronously (the
+// WGSL step compiles its shaders), which the Trainer's `create` awaits before the first step and
+// hands the state to through the exports and imports below; nothing else changes. It is built
+// from `EngineParts` and provides a `TrainingEngine`:
 // - the same objective and Adam update as the others, from the same seed, so a run can move from
 //   one engine to another through exportOptimizer / importOptimizer and carry on;
-// - after every step, the model's own variables hold the current weights: evaluation, encoding,
-//   reconstruction and the weight snapshots run the model's tfjs layers;
+// - after `syncModel()`, the model's own variables hold the current weights: evaluation, encoding
+//   and reconstruction run the model's tfjs layers, and the Trainer calls it before each of them.
+//   An engine that keeps its weights elsewhere (the WGSL step's flat GPU buffer) copies them then,
+//   not after every step; the ones that train the variables in place do nothing;
 // - loss terms kept wherever suits it until `readPendingTerms`, so a GPU can queue many steps;
 // - a `dispose` that frees all it made even when one part fails (a lost device), then rethrows.
 import type * as tf from '../../lib/tf';
@@ -34,10 +38,17 @@ export interface EngineParts {
   variables: readonly tf.Variable[];
   /** The dataset's images, batched the way this backend does it best. */
   images: DatasetImages;
+  /** The same images as bytes (0..255, image after image), for an engine that keeps its own copy on a GPU. */
+  pixels: Uint8Array;
+  imageCount: number;
+  /** The largest batch a step is given. */
+  batchSize: number;
   learningRate: number;
 }
 
 export interface TrainingEngine {
+  /** Which engine this is, in the user's words (the Backend line shows it): "WGSL step", say. */
+  readonly name: string;
   /**
    * One Adam step on the dataset images at `batch`; `seed` drives the step's noise and sampled
    * codes. Its loss terms (before the update) stay pending until `readPendingTerms`. A step that
@@ -64,6 +75,11 @@ export interface TrainingEngine {
   exportOptimizer(): Promise<OptimizerState>;
   /** Continue from `state` exactly; throws if it does not fit the variables. */
   importOptimizer(state: OptimizerState): void;
+  /**
+   * Make the model's tfjs variables hold the current weights; cheap when they already do. The
+   * Trainer calls it before it runs the model's layers. Synchronous: a GPU engine only queues copies.
+   */
+  syncModel(): void;
   /** Free what the engine made (pending terms, optimizer slots), not the parts it was given. */
   dispose(): void;
 }

@@ -11,6 +11,7 @@ import { PendingTerms } from './pendingTerms';
 import type { EngineParts, NetworkName, OptimizerState, TrainingEngine } from './trainingEngine';
 
 export abstract class VariablesEngine implements TrainingEngine {
+  abstract readonly name: string;
   protected readonly model: Autoencoder;
   protected readonly images: DatasetImages;
   protected readonly optimizer: Adam;
@@ -36,6 +37,9 @@ export abstract class VariablesEngine implements TrainingEngine {
   readPendingTerms(): Promise<Float32Array[]> {
     return this.pending.read();
   }
+
+  /** The variables are trained in place: always current. */
+  syncModel(): void {}
 
   exportWeights(network: NetworkName): Promise<WeightSnapshot> {
     return snapshotWeights(this.model[network]);

@@ -20,6 +20,9 @@ export interface BuilderParts {
 }
 
 export class TrainerBuilder {
+  /** The last engine note announced, so a rebuild on the same GPU does not repeat its notice. */
+  private announcedEngineNote: string | null = null;
+
   constructor(private readonly parts: BuilderParts) {}
 
   /**
@@ -41,6 +44,7 @@ export class TrainerBuilder {
           planner.backend = name;
           planner.announce('fallback');
         }
+        this.announceEngineNote(name);
         slot.watchGpu(planner.backend);
         await checkpoints.keep();
         return;
@@ -50,6 +54,16 @@ export class TrainerBuilder {
       }
     }
     throw new Error(`No backend could build this model (last problem: ${lastProblem}).`);
+  }
+
+  /** Where the built trainer passed over a faster engine (the WGSL step on a GPU that cannot run it), say which trains and why. */
+  private announceEngineNote(backend: string): void {
+    const trainer = this.parts.slot.trainer;
+    const note = trainer?.engineNote ?? null;
+    if (trainer && note && note !== this.announcedEngineNote) {
+      this.parts.emit({ type: 'engine-passed-over', message: `${trainer.engineName} trains on ${backend}: ${note}` });
+    }
+    this.announcedEngineNote = note;
   }
 
   /** Move the model, its Adam moments and its progress to another backend; loss history and epoch sums stay. */

@@ -63,7 +63,7 @@ export class TrainerSlot {
   /** A trainer on backend `name` from `state` (or seeded afresh); rejects if the backend fails. Not installed. */
   async build(name: BackendName, config: ExperimentConfig, data: SessionData, state: TrainerState | null): Promise<Trainer> {
     await activateBackend(name);
-    return state ? Trainer.restore(config, data, state) : new Trainer(config, data);
+    return Trainer.create(config, data, state);
   }
 
   /** Watch the GPU under a newly built trainer on `backend`. */

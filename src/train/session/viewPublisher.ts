@@ -113,6 +113,8 @@ export class ViewPublisher {
       secondsLeft: imagesPerSecond > 0 ? (stepsLeft * batchSize) / imagesPerSecond : NaN,
       batchLoss: this.sums.lastBatchLoss,
       batchTerms: this.sums.lastBatchTerms,
+      engine: trainer.engineName,
+      engineNote: trainer.engineNote ?? undefined,
     };
   }
 
