@@ -125,6 +125,7 @@ export class AppController {
     });
     this.probeMovedByUser = true;
     if (zoom) this.store.dispatch({ type: 'zoom-requested', zoom });
+    // Numbered by the client like a new model: the replaced one's late events are dropped (see `ModelTag`).
     this.client.send({ type: 'restore', config: session.config, state: session.state });
   }
 
@@ -190,6 +191,8 @@ export class AppController {
       this.mapBuilder.setKind('pca');
     }
     this.store.dispatch({ type: 'config-applied', config });
+    // Sent in the same call as the view's reset: the client numbers this model and from now on
+    // passes on only its events, not the late ones of the model it replaces (see `ModelTag`).
     this.client.send({ type: 'configure', config });
   }
 

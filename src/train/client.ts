@@ -6,7 +6,8 @@ import { DecoderReplica } from '../model/decoderReplica';
 import type { AutoencoderSpec } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';
 import type { TrainerState } from './trainerState';
-import { transferablesOf, type WeightSnapshot, type WorkerCommand, type WorkerEvent } from './protocol';
+import { transferablesOf, type PageCommand, type WeightSnapshot, type WorkerCommand, type WorkerEvent } from './protocol';
+import { PageModelTags } from './pageModelTags';
 import { STATE_KEEP_INTERVAL_MS, WorkerRecoveryLog } from './workerRecovery';
 import { createTrainingWorker, takeEarlyWorker, type StartedWorker } from './earlyWorker';
 
@@ -49,6 +50,8 @@ export class TrainingClient {
   /** Increases whenever the decoder's weights change, so views know to decode again. */
   decoderVersion = 0;
 
+  /** Which model the page asked for last, so a replaced model's late events are dropped. */
+  private readonly modelTags = new PageModelTags();
   /** The data, settings and latest state a replacement worker would need. */
   private readonly recovery = new WorkerRecoveryLog(performance.now());
   private readonly watchdog: ReturnType<typeof setInterval>;
@@ -149,7 +152,9 @@ export class TrainingClient {
     this.pending = [];
   }
 
-  send(command: WorkerCommand): void {
+  /** Send a command; one that asks for a new model is numbered, and the old model's events stop here. */
+  send(pageCommand: PageCommand): void {
+    const command = this.modelTags.stamp(pageCommand);
     this.recovery.recordCommand(command);
     if (command.type === 'configure' || command.type === 'restore') this.prepareReplica(command.config.spec);
     if (this.worker) {
@@ -176,6 +181,9 @@ export class TrainingClient {
   }
 
   private receive(event: WorkerEvent): void {
+    // The page reset its view when it asked for the new model; what the old one still sends would
+    // show its figures, map or decoder for the new one. Dropped before the decoder copy takes weights.
+    if (!this.modelTags.accepts(event)) return;
     // Answers go to the request that asked, not to the app's event stream.
     if (event.type === 'encoded-images') {
       const pending = this.pendingEncodes.get(event.id);

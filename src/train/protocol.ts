@@ -11,17 +11,26 @@ export type { BackendName, OptimizerState, TrainerState, WeightSnapshot };
 
 export type TrainerStatus = 'idle' | 'preparing' | 'training' | 'paused' | 'done';
 
+/**
+ * The number the page gives each model it asks for ('configure', 'restore', 'reset'). The page
+ * resets its view of the model when it sends such a command, but the worker may still be sending
+ * the old model's progress and map (a refresh under way) before it runs the command. So the worker
+ * tags every event about a model (see `isModelEvent`) with the tag of the last such command it has
+ * run, and the page drops the events of a model it has replaced.
+ */
+export type ModelTag = number;
+
 export type WorkerCommand =
   /** Hand the dataset over once; pixels move to the worker (transfer), labels are copied. */
   | { type: 'load-data'; images: Uint8Array; labels: Uint8Array; shape: ImageShape; train: Int32Array; heldOut: Int32Array }
   /** (Re)build the model from scratch with this config. Stops any running training. */
-  | { type: 'configure'; config: ExperimentConfig }
+  | { type: 'configure'; config: ExperimentConfig; model: ModelTag }
   | { type: 'train' }
   | { type: 'pause' }
   /** One gradient step on one batch, then pause. */
   | { type: 'step' }
   /** Throw the trained weights away and start again from the seeded initialisation. */
-  | { type: 'reset' }
+  | { type: 'reset'; model: ModelTag }
   /** Also send each image's reconstruction error with every map refresh (costs a forward pass of all images). */
   | { type: 'want-reconstruction-errors'; enabled: boolean }
   /** Move to another backend, keeping weights and optimizer state. `null` = measure and pick. */
@@ -38,7 +47,13 @@ export type WorkerCommand =
   /** Copy the whole training state (weights, Adam moments, step), answered by one `trainer-state` with the same id. */
   | { type: 'export-state'; id: number }
   /** Build the model for `config` and carry on from a saved state instead of the seeded start. */
-  | { type: 'restore'; config: ExperimentConfig; state: TrainerState };
+  | { type: 'restore'; config: ExperimentConfig; state: TrainerState; model: ModelTag };
+
+/** A command as the page writes it: the client gives a command that asks for a new model its tag. */
+export type PageCommand = WithoutTag<WorkerCommand>;
+
+/** `T` without its `model` tag, member by member of a union. */
+type WithoutTag<T> = T extends { model: ModelTag } ? Omit<T, 'model'> : T;
 
 export interface BackendReport {
   name: BackendName;
@@ -79,14 +94,8 @@ export interface ProgressFigures {
 /** How the backend was chosen; 'only': it is the one backend worth timing here, so nothing was timed. */
 export type BackendChoice = 'guess' | 'measured' | 'only' | 'user' | 'fallback';
 
-export type WorkerEvent =
-  | { type: 'backends'; reports: BackendReport[]; chosen: BackendName; how: BackendChoice }
-  /** The measurement found a faster backend and training moved there, progress kept; the message says so. */
-  | { type: 'backend-moved'; from: BackendName; to: BackendName; message: string }
-  /** A backend failed mid-run; training moved to `to`. The message says why, for a visible notice. */
-  | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
-  /** A faster engine for this model could not run on the backend (a GPU's limit, a refused shader); the message says which trains instead and why. */
-  | { type: 'engine-passed-over'; message: string }
+/** What the session says about the model it trains; on the way to the page each carries the model's tag. */
+export type ModelEvent =
   | { type: 'status'; status: TrainerStatus }
   | { type: 'progress'; figures: ProgressFigures }
   /**
@@ -116,7 +125,17 @@ export type WorkerEvent =
    * Held-out originals (dataset indices) and their reconstructions, pixels 0..1. For the denoising
    * kind, `noisy` holds the corrupted inputs and `pixels` what the model made of them.
    */
-  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; globalStep: number; noisy?: Float32Array }
+  | { type: 'reconstructions'; indices: Int32Array; pixels: Float32Array; globalStep: number; noisy?: Float32Array };
+
+/** The rest, which holds whatever model the page shows: backends, notices, answers to the page's questions. */
+export type OtherEvent =
+  | { type: 'backends'; reports: BackendReport[]; chosen: BackendName; how: BackendChoice }
+  /** The measurement found a faster backend and training moved there, progress kept; the message says so. */
+  | { type: 'backend-moved'; from: BackendName; to: BackendName; message: string }
+  /** A backend failed mid-run; training moved to `to`. The message says why, for a visible notice. */
+  | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
+  /** A faster engine for this model could not run on the backend (a GPU's limit, a refused shader); the message says which trains instead and why. */
+  | { type: 'engine-passed-over'; message: string }
   /**
    * The answer to `encode-images` with the same id: `latentDim` code values and one reconstruction
    * (pixels 0..1) per image, back to back. With `error` set (no model yet, wrong size) both are empty.
@@ -144,8 +163,39 @@ export type WorkerEvent =
   /** Something failed that the user should read; training state is kept. */
   | { type: 'error'; message: string };
 
+/** An event as the session's parts emit it, before it is tagged. */
+export type SessionEvent = ModelEvent | OtherEvent;
+
+/** An event as the page receives it: each model event names its model. */
+export type WorkerEvent = (ModelEvent & { model: ModelTag }) | OtherEvent;
+
+/** Every event type, classed: true for an event about the model, false for the rest. */
+const ABOUT_THE_MODEL: { [Type in SessionEvent['type']]: Type extends ModelEvent['type'] ? true : false } = {
+  status: true,
+  progress: true,
+  'epoch-end': true,
+  latents: true,
+  'code-activations': true,
+  'decoder-weights': true,
+  'reconstruction-errors': true,
+  reconstructions: true,
+  backends: false,
+  'backend-moved': false,
+  'backend-fallback': false,
+  'engine-passed-over': false,
+  'encoded-images': false,
+  'model-snapshot': false,
+  'trainer-state': false,
+  error: false,
+};
+
+/** Whether the event is about the model trained (and so carries, or gets, its tag). */
+export function isModelEvent<Event extends SessionEvent | WorkerEvent>(event: Event): event is Extract<Event, ModelEvent> {
+  return ABOUT_THE_MODEL[event.type];
+}
+
 /** The buffers of an event or command that can be transferred instead of copied. */
-export function transferablesOf(message: WorkerEvent | WorkerCommand): Transferable[] {
+export function transferablesOf(message: SessionEvent | WorkerCommand): Transferable[] {
   switch (message.type) {
     case 'load-data':
       return [message.images.buffer, message.train.buffer, message.heldOut.buffer];

@@ -4,7 +4,7 @@
 // worker from them. Plain bookkeeping, free of worker APIs, so tests can drive it directly.
 import type { ExperimentConfig } from '../model/spec';
 import type { TrainerState } from './trainerState';
-import type { BackendName, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
+import type { BackendName, ModelTag, TrainerStatus, WorkerCommand, WorkerEvent } from './protocol';
 
 type LoadData = Extract<WorkerCommand, { type: 'load-data' }>;
 
@@ -33,6 +33,11 @@ export const RESTART_WINDOW_MS = 60_000;
 export class WorkerRecoveryLog {
   private data: LoadData | null = null;
   private config: ExperimentConfig | null = null;
+  /**
+   * The tag the page gave the model built from `config`: a replacement worker builds it under the
+   * same tag, else the page would drop every event of the worker that carries on.
+   */
+  private modelTag: ModelTag = 0;
   /** The latest state of the model built from `config`, or null before the first one arrives. */
   private state: TrainerState | null = null;
   /** Bumped by every command that replaces the model, so a late state of an older one is refused. */
@@ -76,15 +81,18 @@ export class WorkerRecoveryLog {
         return;
       case 'configure':
         this.config = command.config;
+        this.modelTag = command.model;
         this.state = null;
         this.modelGeneration++;
         return;
       case 'restore':
         this.config = command.config;
+        this.modelTag = command.model;
         this.state = structuredClone(command.state);
         this.modelGeneration++;
         return;
       case 'reset':
+        this.modelTag = command.model;
         this.state = null;
         this.modelGeneration++;
         return;
@@ -188,8 +196,9 @@ export class WorkerRecoveryLog {
     }
     if (this.backendChoice) commands.push({ type: 'set-backend', backend: this.backendChoice.backend });
     if (this.config) {
-      if (this.state) commands.push({ type: 'restore', config: this.config, state: structuredClone(this.state) });
-      else commands.push({ type: 'configure', config: this.config });
+      const model = this.modelTag;
+      if (this.state) commands.push({ type: 'restore', config: this.config, state: structuredClone(this.state), model });
+      else commands.push({ type: 'configure', config: this.config, model });
     }
     if (this.wantReconstructionErrors) commands.push({ type: 'want-reconstruction-errors', enabled: true });
     if (this.config && this.status === 'training') commands.push({ type: 'train' });

@@ -41,7 +41,7 @@ async function batchOrdersOfEveryStep(order: 'class-first' | 'data-first' | 'non
   if (order === 'class-first') await session.handle({ type: 'exclude-class', label: HELD });
   await session.handle(load);
   if (order === 'data-first') await session.handle({ type: 'exclude-class', label: HELD });
-  await session.handle({ type: 'configure', config: CONFIG });
+  await session.handle({ type: 'configure', config: CONFIG, model: 1 });
   const orders: Int32Array[] = [];
   for (let id = 1; ; id++) {
     await session.handle({ type: 'snapshot-model', id });

@@ -44,7 +44,7 @@ async function preparedSession() {
   const events: WorkerEvent[] = [];
   const session = new TrainingSession((event) => events.push(event));
   await session.handle(loadCommand());
-  await session.handle({ type: 'configure', config: CONFIG });
+  await session.handle({ type: 'configure', config: CONFIG, model: 1 });
   return { session, events };
 }
 
@@ -109,9 +109,9 @@ describe('training session', () => {
   it('frees every tensor of a model when it is replaced', async () => {
     const { session } = await preparedSession();
     const before = tf.memory().numTensors;
-    await session.handle({ type: 'reset' });
+    await session.handle({ type: 'reset', model: 2 });
     await session.handle({ type: 'step' });
-    await session.handle({ type: 'reset' });
+    await session.handle({ type: 'reset', model: 3 });
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -69,7 +69,7 @@ async function sessionOnWebgl(config: ExperimentConfig = CONFIG, onEvent: (event
     { measurer: () => null },
   );
   await session.handle({ type: 'load-data', images, labels, shape: [8, 8, 1], train: split.train, heldOut: split.heldOut });
-  await session.handle({ type: 'configure', config });
+  await session.handle({ type: 'configure', config, model: 1 });
   return { session, events };
 }
 

@@ -98,7 +98,7 @@ describe('background backend measurement', () => {
     const session = new TrainingSession((event) => events.push(event), { measurer: manual.measurer });
     await session.handle(loadCommand());
     // The measurement never answers here: configure must still finish with Train available.
-    await session.handle({ type: 'configure', config: CONFIG });
+    await session.handle({ type: 'configure', config: CONFIG, model: 1 });
     expect(events.filter((event) => event.type === 'status').map((event) => event.type === 'status' && event.status)).toEqual(['preparing', 'idle']);
     const chosen = events.find((event) => event.type === 'backends');
     expect(chosen?.type === 'backends' && [chosen.chosen, chosen.how]).toEqual(['webgl', 'guess']);
@@ -106,7 +106,7 @@ describe('background backend measurement', () => {
     expect(manual.requests[0].data.train.length).toBeLessThanOrEqual(2048);
     expect(manual.requests[0].config.spec).toEqual(CONFIG.spec);
     // A new model shape cancels the old measurement and starts its own.
-    await session.handle({ type: 'configure', config: { ...CONFIG, training: { ...CONFIG.training, batchSize: 10 } } });
+    await session.handle({ type: 'configure', config: { ...CONFIG, training: { ...CONFIG.training, batchSize: 10 } }, model: 2 });
     expect(manual.cancelled()).toBe(1);
     expect(manual.requests).toHaveLength(2);
   });
@@ -116,7 +116,7 @@ describe('background backend measurement', () => {
     const reference: WorkerEvent[] = [];
     const still = new TrainingSession((event) => reference.push(event), { measurer: () => null });
     await still.handle(loadCommand());
-    await still.handle({ type: 'configure', config: CONFIG });
+    await still.handle({ type: 'configure', config: CONFIG, model: 1 });
     await trainToEnd(still, reference);
 
     const manual = manualMeasurer();
@@ -130,7 +130,7 @@ describe('background backend measurement', () => {
       { measurer: manual.measurer },
     );
     await session.handle(loadCommand());
-    await session.handle({ type: 'configure', config: CONFIG });
+    await session.handle({ type: 'configure', config: CONFIG, model: 1 });
     await trainToEnd(session, events);
 
     const moved = events.find((event) => event.type === 'backend-moved');
@@ -156,7 +156,7 @@ describe('background backend measurement', () => {
     const events: WorkerEvent[] = [];
     const session = new TrainingSession((event) => events.push(event), { measurer: manual.measurer });
     await session.handle(loadCommand());
-    await session.handle({ type: 'configure', config: CONFIG });
+    await session.handle({ type: 'configure', config: CONFIG, model: 1 });
     await session.handle({ type: 'step' });
     await session.handle({ type: 'step' });
     manual.answer(WASM_FASTEST);
@@ -171,7 +171,7 @@ describe('background backend measurement', () => {
     const session = new TrainingSession((event) => events.push(event), { measurer: manual.measurer });
     await session.handle(loadCommand());
     await session.handle({ type: 'set-backend', backend: 'cpu' });
-    await session.handle({ type: 'configure', config: CONFIG });
+    await session.handle({ type: 'configure', config: CONFIG, model: 1 });
     await session.handle({ type: 'train' });
     await session.handle({ type: 'set-backend', backend: null });
     expect(manual.requests).toHaveLength(1); // none while the user had picked cpu
@@ -192,7 +192,7 @@ describe('background backend measurement', () => {
     const events: WorkerEvent[] = [];
     const session = new TrainingSession((event) => events.push(event), { measurer: manual.measurer });
     await session.handle(loadCommand());
-    await session.handle({ type: 'configure', config: CONFIG });
+    await session.handle({ type: 'configure', config: CONFIG, model: 1 });
     manual.answer([
       { name: 'wasm', works: true, imagesPerSecond: 2100 },
       { name: 'webgl', works: true, imagesPerSecond: 2000 },
@@ -207,7 +207,7 @@ describe('background backend measurement', () => {
     const events: WorkerEvent[] = [];
     const session = new TrainingSession((event) => events.push(event), { measurer: manual.measurer });
     await session.handle(loadCommand());
-    await session.handle({ type: 'configure', config: CONFIG });
+    await session.handle({ type: 'configure', config: CONFIG, model: 1 });
     expect(manual.requests).toHaveLength(0);
     const backends = events.filter((event) => event.type === 'backends');
     expect(backends.map((event) => event.type === 'backends' && [event.chosen, event.how])).toEqual([
@@ -218,7 +218,7 @@ describe('background backend measurement', () => {
     const last = backends.at(-1);
     expect(last?.type === 'backends' && last.reports.find((report) => report.name === 'webgl')).toMatchObject({ works: true, problem: expect.stringMatching(/^not measured/) });
     // Reset keeps the conclusion; "Fastest (measure)" still measures when asked.
-    await session.handle({ type: 'reset' });
+    await session.handle({ type: 'reset', model: 2 });
     expect(manual.requests).toHaveLength(0);
     await session.handle({ type: 'set-backend', backend: null });
     expect(manual.requests).toHaveLength(1);
@@ -233,7 +233,7 @@ describe('loss readback on GPU backends', () => {
     try {
       const session = new TrainingSession((event) => events.push(event), { measurer: () => null });
       await session.handle(loadCommand());
-      await session.handle({ type: 'configure', config: CONFIG });
+      await session.handle({ type: 'configure', config: CONFIG, model: 1 });
       expect(events.find((event) => event.type === 'backends')).toMatchObject({ chosen: 'webgl', how: 'guess' });
       await trainToEnd(session, events);
     } finally {
@@ -246,7 +246,7 @@ describe('loss readback on GPU backends', () => {
     const reference: WorkerEvent[] = [];
     const perStep = new TrainingSession((event) => reference.push(event), { measurer: () => null });
     await perStep.handle(loadCommand());
-    await perStep.handle({ type: 'configure', config: CONFIG });
+    await perStep.handle({ type: 'configure', config: CONFIG, model: 1 });
     await trainToEnd(perStep, reference);
     expect(epochEnds(events).map((event) => event.trainLoss)).toEqual(epochEnds(reference).map((event) => event.trainLoss));
   });
@@ -257,7 +257,7 @@ describe('loss readback on GPU backends', () => {
     const session = new TrainingSession((event) => events.push(event), { measurer: () => null });
     try {
       await session.handle(loadCommand());
-      await session.handle({ type: 'configure', config: CONFIG });
+      await session.handle({ type: 'configure', config: CONFIG, model: 1 });
     } finally {
       graphics.webglRenderer = 'SwiftShader';
     }

@@ -41,9 +41,9 @@ describe('WorkerRecoveryLog', () => {
     log.recordCommand(data);
     // Sending transfers the buffers: the log must have kept its own copy.
     structuredClone(data, { transfer: [data.images.buffer] });
-    log.recordCommand({ type: 'configure', config: config() });
+    log.recordCommand({ type: 'configure', config: config(), model: 1 });
     log.recordCommand({ type: 'want-reconstruction-errors', enabled: true });
-    log.recordEvent({ type: 'status', status: 'training' }, 10);
+    log.recordEvent({ type: 'status', status: 'training', model: 1 }, 10);
     log.keepState(stateAt(40), log.stateRequestToken());
     log.keepState(stateAt(20), log.stateRequestToken()); // an older answer arriving late
     const first = log.replay();
@@ -64,9 +64,9 @@ describe('WorkerRecoveryLog', () => {
   it('drops a state asked for before the model was replaced, and rebuilds the new model from its settings', () => {
     const log = new WorkerRecoveryLog(0);
     log.recordCommand(loadData());
-    log.recordCommand({ type: 'configure', config: config() });
+    log.recordCommand({ type: 'configure', config: config(), model: 1 });
     const token = log.stateRequestToken();
-    log.recordCommand({ type: 'configure', config: { ...config(), training: { ...config().training, seed: 9 } } });
+    log.recordCommand({ type: 'configure', config: { ...config(), training: { ...config().training, seed: 9 } }, model: 2 });
     log.keepState(stateAt(100), token);
     expect(log.keptStep).toBe(0);
     const commands = log.replay();
@@ -76,12 +76,12 @@ describe('WorkerRecoveryLog', () => {
   it('counts silence only while training, and allows a few restarts a minute', () => {
     const log = new WorkerRecoveryLog(0);
     expect(log.isSilent(WORKER_SILENCE_MS * 3)).toBe(false);
-    log.recordEvent({ type: 'status', status: 'training' }, 800);
+    log.recordEvent({ type: 'status', status: 'training', model: 1 }, 800);
     log.recordEvent(progressAt(1), 900);
     log.recordEvent(progressAt(2), 1000);
     expect(log.isSilent(1000 + WORKER_SILENCE_MS - 1)).toBe(false);
     expect(log.isSilent(1000 + WORKER_SILENCE_MS + 1)).toBe(true);
-    log.recordEvent({ type: 'status', status: 'paused' }, 1000);
+    log.recordEvent({ type: 'status', status: 'paused', model: 1 }, 1000);
     expect(log.isSilent(1000 + WORKER_SILENCE_MS * 2)).toBe(false);
     for (let i = 0; i < MAX_RESTARTS; i++) expect(log.allowRestart(i)).toBe(true);
     expect(log.allowRestart(MAX_RESTARTS)).toBe(false);
@@ -90,7 +90,7 @@ describe('WorkerRecoveryLog', () => {
 
   it('gives a worker until it finishes a step to compile and take its first one, again after a replacement', () => {
     const log = new WorkerRecoveryLog(0);
-    log.recordEvent({ type: 'status', status: 'training' }, 0);
+    log.recordEvent({ type: 'status', status: 'training', model: 1 }, 0);
     log.recordEvent(progressAt(0), 1_000); // reported as training starts, before any step
     expect(log.isSilent(1_000 + WORKER_SILENCE_MS * 2)).toBe(false);
     expect(log.isSilent(1_000 + FIRST_STEP_SILENCE_MS + 1)).toBe(true);
@@ -104,7 +104,7 @@ describe('WorkerRecoveryLog', () => {
 
   it('allows a worker whose steps are slow several of its slowest steps of silence, up to a ceiling', () => {
     const log = new WorkerRecoveryLog(0);
-    log.recordEvent({ type: 'status', status: 'training' }, 0);
+    log.recordEvent({ type: 'status', status: 'training', model: 1 }, 0);
     log.recordEvent(progressAt(1), 10_000);
     log.recordEvent({ type: 'error', message: 'a notice' }, 10_100); // other events do not count as steps
     log.recordEvent(progressAt(2), 17_000); // a 7 s step
@@ -117,5 +117,5 @@ describe('WorkerRecoveryLog', () => {
 });
 
 function progressAt(globalStep: number): WorkerEvent {
-  return { type: 'progress', figures: { globalStep } as ProgressFigures };
+  return { type: 'progress', figures: { globalStep } as ProgressFigures, model: 1 };
 }

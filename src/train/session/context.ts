@@ -2,9 +2,18 @@
 // built from, and the status. Each part is handed these when it is made; none holds the session.
 import type { ExperimentConfig } from '../../model/spec';
 import type { TrainerData } from '../trainerState';
-import type { TrainerStatus, WorkerEvent } from '../protocol';
+import { isModelEvent, type ModelTag, type SessionEvent, type TrainerStatus, type WorkerEvent } from '../protocol';
 
-export type Emit = (event: WorkerEvent) => void;
+/** How the parts report: untagged; the session tags events about the model on their way out. */
+export type Emit = (event: SessionEvent) => void;
+
+/**
+ * The parts' `Emit` over `send`: each event about the model goes out with `tag()`, the tag of the
+ * last model command the session has run. One wrapper, so no emit site can forget the tag.
+ */
+export function tagModelEvents(send: (event: WorkerEvent) => void, tag: () => ModelTag): Emit {
+  return (event) => send(isModelEvent(event) ? { ...event, model: tag() } : event);
+}
 
 export interface SessionData extends TrainerData {
   labels: Uint8Array;

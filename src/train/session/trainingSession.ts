@@ -3,10 +3,10 @@
 // Free of worker APIs so it can also run in the page (the fallback when a worker cannot start)
 // and be driven directly by tests.
 import type { TrainerState } from '../trainerState';
-import type { BackendName, BackendReport, WorkerCommand } from '../protocol';
+import type { BackendName, BackendReport, ModelTag, WorkerCommand, WorkerEvent } from '../protocol';
 import { warmUpLikelyBackend } from '../backendChoice';
 import { measureInWorker, type BackendMeasurer } from '../backgroundMeasure';
-import { SessionInputs, StatusCell, type Emit } from './context';
+import { SessionInputs, StatusCell, tagModelEvents, type Emit } from './context';
 import { CommandQueue } from './commandQueue';
 import { BackendPlanner } from './backendPlanner';
 import { TrainerSlot } from './trainerSlot';
@@ -40,11 +40,17 @@ export class TrainingSession {
   /** Every training index of the split, and the class left out of training (anomaly detection). */
   private allTrain: Int32Array = new Int32Array(0);
   private excludedClass: number | null = null;
+  /**
+   * The tag of the last model command run ('configure', 'restore', 'reset'); every event about the
+   * model goes out with it, so the page can tell a replaced model's late events from the new one's.
+   */
+  private modelTag: ModelTag = 0;
+  private readonly emit: Emit;
 
-  constructor(
-    private readonly emit: Emit,
-    options: SessionOptions = {},
-  ) {
+  /** `send`: where the events go, those about the model tagged (see `ModelTag`). */
+  constructor(send: (event: WorkerEvent) => void, options: SessionOptions = {}) {
+    const emit = tagModelEvents(send, () => this.modelTag);
+    this.emit = emit;
     const { inputs, sums } = this;
     this.status = new StatusCell(emit);
     // Commands wait for the warm-up, which runs while the page is still fetching its data.
@@ -90,11 +96,13 @@ export class TrainingSession {
         return;
       case 'configure':
         await this.loop.stop();
+        this.adoptModelTag(command.model);
         this.inputs.config = command.config;
         await this.rebuild();
         return;
       case 'reset':
         await this.loop.stop();
+        this.adoptModelTag(command.model);
         await this.rebuild();
         return;
       case 'train':
@@ -133,6 +141,7 @@ export class TrainingSession {
         return;
       case 'restore':
         await this.loop.stop();
+        this.adoptModelTag(command.model);
         this.inputs.config = command.config;
         await this.rebuild(command.state);
         return;
@@ -146,6 +155,14 @@ export class TrainingSession {
       case 'pause':
         return;
     }
+  }
+
+  /**
+   * From now on events are about the model `tag` names. Called only once the old model's loop has
+   * stopped: the map it was still sending as it stopped is the old model's, and keeps the old tag.
+   */
+  private adoptModelTag(tag: ModelTag): void {
+    this.modelTag = tag;
   }
 
   /**
