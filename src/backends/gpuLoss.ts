@@ -162,12 +162,14 @@ export function loseGpuForTest(): string {
  * Test only: hooks on the worker's global scope that browser specs call through Playwright's
  * `worker.evaluate`, e.g. `worker.evaluate(() => latentExplorerTest.loseGpu())`.
  */
-export function installGpuTestHooks(scope: object): void {
+export function installGpuTestHooks(scope: object, readsInFlight: () => number): void {
   Object.assign(scope, {
     latentExplorerTest: {
       loseGpu: loseGpuForTest,
       backend: () => tf.getBackend(),
       tensorCount: () => tf.memory().numTensors,
+      // Reads of the trainer not settled yet: each holds the tensors it made until it settles.
+      readsInFlight,
     },
   });
 }

@@ -19,4 +19,4 @@ scope.onmessage = (event) => {
 };
 
 // Test only: lets browser specs lose the GPU where the app owns the context (tests/browser/gpuLoss.spec.mjs).
-installGpuTestHooks(scope);
+installGpuTestHooks(scope, () => session.readsInFlight);

@@ -29,17 +29,19 @@ async function trainingWorker(page) {
 }
 
 /**
- * The worker's tensor count once it holds still: reads in flight (a paused model's autosave, its
- * last map) hold copies of tensors until they settle, and on WebGPU they settle late.
+ * The worker's tensor count once it holds still with no read of the trainer in flight: a read (a
+ * paused model's autosave, its last map) holds copies of tensors until it settles, and on a loaded
+ * machine or on WebGPU it settles late, so a count that merely held still for a second could still
+ * include one.
  */
 async function steadyTensorCount(worker) {
   const readings = [];
   await expect
     .poll(async () => {
-      readings.push(await worker.evaluate(() => globalThis.latentExplorerTest.tensorCount()));
+      readings.push(await worker.evaluate(() => (globalThis.latentExplorerTest.readsInFlight() === 0 ? globalThis.latentExplorerTest.tensorCount() : null)));
       const last = readings.slice(-4);
-      return last.length === 4 && last.every((count) => count === last[0]);
-    }, { message: 'the worker\'s tensor count holds still', intervals: [250], timeout: 30_000 })
+      return last.length === 4 && last.every((count) => count !== null && count === last[0]);
+    }, { message: 'the worker\'s tensor count holds still with no read in flight', intervals: [250], timeout: 60_000 })
     .toBe(true);
   return readings.at(-1);
 }

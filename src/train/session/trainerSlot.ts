@@ -12,6 +12,11 @@ export class TrainerSlot {
   trainer: Trainer | null = null;
   /** Watches the GPU under the trainer (null on wasm and cpu). */
   private watch: GpuLossWatch | null = null;
+  /**
+   * Reads started through `readAlive` that have not settled. Each holds tensors the read made (a
+   * state's copies, a map's codes) until it settles, so a tensor count means most when this is 0.
+   */
+  readsInFlight = 0;
 
   /** `onLost`: told when a watched GPU is lost, whether or not a step was running. */
   constructor(private readonly onLost: (watch: GpuLossWatch) => void) {}
@@ -32,6 +37,7 @@ export class TrainerSlot {
   async readAlive<T>(work: Promise<T>): Promise<T> {
     const watch = this.watch;
     let value: T;
+    this.readsInFlight++;
     try {
       value = await unlessGpuLost(work, watch);
     } catch (error) {
@@ -39,6 +45,8 @@ export class TrainerSlot {
       // comes after training was rebuilt on a fresh device is known as stale (isStaleLoss).
       if (watch && !(error instanceof GpuLostError) && looksLikeGpuLoss(errorText(error))) throw new GpuLostError(errorText(error), watch);
       throw error;
+    } finally {
+      this.readsInFlight--;
     }
     if (watch?.lost()) throw new GpuLostError(watch.lost() ?? '', watch);
     return value;

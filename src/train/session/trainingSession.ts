@@ -68,6 +68,11 @@ export class TrainingSession {
     this.loop = new StepLoop({ ...parts, builder: this.builder, recovery: this.recovery });
   }
 
+  /** Reads of the trainer not settled yet (for the tests' tensor counts; see TrainerSlot.readsInFlight). */
+  get readsInFlight(): number {
+    return this.slot.readsInFlight;
+  }
+
   /** Commands run one after another; `pause` acts at once so it can stop a running loop. */
   handle(command: WorkerCommand): Promise<void> {
     if (command.type === 'pause') {
