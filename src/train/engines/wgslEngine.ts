@@ -49,7 +49,8 @@ export async function buildWgslEngine(parts: EngineParts, options: { limits?: St
     return { unavailable: error instanceof Error ? error.message : String(error) };
   }
   try {
-    return { engine: new WgslEngine(parts, step, new ModelMirror(device, parts.variables, variableRuns(spec))) };
+    const runs = variableRuns(spec);
+    return { engine: new WgslEngine(parts, step, runs, new ModelMirror(device, parts.variables, runs)) };
   } catch (error) {
     step.dispose();
     throw error;
@@ -58,7 +59,6 @@ export async function buildWgslEngine(parts: EngineParts, options: { limits?: St
 
 export class WgslEngine implements TrainingEngine {
   readonly name = 'WGSL step';
-  private readonly runs: VariableRun[];
   /** How many of the variables (the first ones) are the encoder's. */
   private readonly encoderVariables: number;
   /** Steps have run since the model's variables were last brought up to date. */
@@ -67,9 +67,10 @@ export class WgslEngine implements TrainingEngine {
   constructor(
     private readonly parts: EngineParts,
     private readonly step: WgslDenseStep,
+    /** Where each variable sits in the step's flat buffers (`variableRuns` of its spec). */
+    private readonly runs: readonly VariableRun[],
     private readonly mirror: ModelMirror,
   ) {
-    this.runs = variableRuns(step.spec);
     this.encoderVariables = parts.model.encoder.trainableWeights.length;
   }
 
@@ -127,7 +128,7 @@ export class WgslEngine implements TrainingEngine {
     freeAll([() => this.step.dispose(), () => this.mirror.dispose()]);
   }
 
-  private networkRuns(network: NetworkName): VariableRun[] {
+  private networkRuns(network: NetworkName): readonly VariableRun[] {
     return network === 'encoder' ? this.runs.slice(0, this.encoderVariables) : this.runs.slice(this.encoderVariables);
   }
 }
