@@ -4,7 +4,7 @@
 //
 // Spec files: `import { test, expect } from './fixtures.mjs'`, then
 // `test('a sentence', async ({ ctx }) => { const page = await ctx.newPage(); ... })`.
-// ctx is { browser, baseUrl, newPage(options?), watchOf(page) }:
+// ctx is { browser, baseUrl, newPage(options?), watchOf(page), takeCspReports() }:
 //   newPage({ allowProblems, offline, contextOptions }) opens a page in a fresh browser context;
 //   allowProblems: true keeps that page's problems from failing the test (fault-injection tests);
 //   offline: true lets the page install its service worker (see below).
@@ -12,6 +12,10 @@
 // `test.use({ ownBrowserArgs: ['--flag'] })`: its ctx opens pages in a browser launched for it alone,
 // with CHROMIUM_ARGS and those flags. A worker-scoped launch option would do the same, but Playwright
 // runs tests with other worker options in workers of their own, started last, one at a time.
+//
+// Every test also fails on a Content-Security-Policy report: the preview server sends the policy a
+// second time as Report-Only, with a report-uri it collects (see cspReportCollector in harness.mjs),
+// which covers the workers and the service worker, whose violations the page never sees.
 //
 // The service worker is held back unless a test asks for it (`offline: true`): its first install
 // downloads and stores the whole built app (tens of MB), which cost every test's page about 3 s of
@@ -33,28 +37,37 @@ const PAGE_TIMEOUT_MS = 60_000;
 
 export const test = base.extend({
   // Worker-scoped: the built app (DIST_DIR, default dist/) served once for all of a worker's tests.
-  baseUrl: [
+  previewServer: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
     async ({}, use) => {
       const server = await startPreviewServer({ root: process.env.DIST_DIR });
-      await use(server.url);
+      await use(server);
       await server.close();
     },
     { scope: 'worker' },
   ],
+  baseUrl: [async ({ previewServer }, use) => use(previewServer.url), { scope: 'worker' }],
 
   // Test-scoped: extra Chromium flags for a browser of the test's own; null uses the worker's browser.
   ownBrowserArgs: [null, { option: true }],
 
-  ctx: async ({ browser: workersBrowser, baseUrl, ownBrowserArgs }, use, testInfo) => {
+  ctx: async ({ browser: workersBrowser, baseUrl, previewServer, ownBrowserArgs }, use, testInfo) => {
     const browser = ownBrowserArgs
       ? await chromium.launch({ executablePath: findChromium(), headless: true, args: [...CHROMIUM_ARGS, ...ownBrowserArgs] })
       : workersBrowser;
     const opened = [];
     const watches = new Map();
+    // The policy reports of this test: those posted from here on (a worker's tests run one at a time).
+    const { cspReports } = previewServer;
+    // Reports posted after the worker's previous test ended fail this one, named as such, not silently.
+    const lateReports = cspReports.splice(0, cspReports.length).map((report) => `after the previous test: ${report}`);
     const ctx = {
       browser,
       baseUrl,
+      /** The Content-Security-Policy reports so far, taken out of the check (a test that breaks the policy on purpose). */
+      takeCspReports() {
+        return cspReports.splice(0, cspReports.length);
+      },
       async newPage({ allowProblems = false, offline = false, contextOptions = {} } = {}) {
         const context = await browser.newContext(contextOptions);
         if (!offline) await context.addInitScript(holdBackServiceWorker);
@@ -83,6 +96,7 @@ export const test = base.extend({
       } else {
         const problems = opened.filter(({ allowProblems }) => !allowProblems).flatMap(({ watch }) => watch.problems());
         expect(problems, 'the pages reported problems').toEqual([]);
+        expect([...lateReports, ...cspReports], 'the pages, their workers or the service worker broke the Content-Security-Policy').toEqual([]);
       }
     } finally {
       await Promise.all(opened.map(({ context }) => context.close().catch(() => {})));

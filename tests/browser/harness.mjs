@@ -5,8 +5,41 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../scripts/contentSecurityPolicy.mjs';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where the browser posts its reports of what would break the policy (see cspReportCollector). */
+export const CSP_REPORT_PATH = '/__csp-report';
+
+/**
+ * A preview-server plugin that keeps every Content-Security-Policy report the browser posts to
+ * CSP_REPORT_PATH. The server sends the app's policy a second time as Report-Only with a report-uri:
+ * whatever the enforced policy refuses, in the page, its workers (a worker's own violations never
+ * reach the page's console or its `securitypolicyviolation` events) or the service worker, the
+ * report-only copy reports here, so every test can fail on one.
+ */
+function cspReportCollector(reports) {
+  return {
+    name: 'csp-report-collector',
+    configurePreviewServer(server) {
+      server.middlewares.use(CSP_REPORT_PATH, (request, response) => {
+        const chunks = [];
+        request.on('data', (chunk) => chunks.push(chunk));
+        request.on('end', () => {
+          try {
+            const report = JSON.parse(Buffer.concat(chunks).toString('utf8'))['csp-report'] ?? {};
+            reports.push(`${report['effective-directive'] ?? report['violated-directive']} blocked ${report['blocked-uri'] || '(inline)'} at ${report['source-file'] ?? report['document-uri']}:${report['line-number'] ?? 0}`);
+          } catch {
+            reports.push('an unreadable report');
+          }
+          response.statusCode = 204;
+          response.end();
+        });
+      });
+    },
+  };
+}
 
 /**
  * Serves a built app with Vite's preview server, configured by the repo's vite.config.ts (so the
@@ -19,19 +52,27 @@ export async function startPreviewServer({ root } = {}) {
   if (!existsSync(join(servedDir, 'index.html'))) {
     throw new Error(`No built app at ${servedDir} (index.html missing). Run \`npm run build\` first.`);
   }
+  const cspReports = [];
   const server = await preview({
     root: repoRoot,
     configFile: join(repoRoot, 'vite.config.ts'),
     logLevel: 'warn',
     build: { outDir: servedDir },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    plugins: [cspReportCollector(cspReports)],
+    preview: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      open: false,
+      headers: { 'Content-Security-Policy-Report-Only': `${CONTENT_SECURITY_POLICY_HEADER}; report-uri ${CSP_REPORT_PATH}` },
+    },
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) {
     await server.close();
     throw new Error('The preview server started but reported no local URL.');
   }
-  return { url, close: () => server.close() };
+  return { url, cspReports, close: () => server.close() };
 }
 
 /** Launch flags for headless Chromium as root with no network, WebGL and WebGPU on SwiftShader. */
