@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { test, expect } from './fixtures.mjs';
-import { BACKEND_LINE, decodedChecksum, globalStep, openApp } from './appHelpers.mjs';
+import { BACKEND_LINE, decodedChecksum, globalStep, openApp, pauseAndSettle } from './appHelpers.mjs';
 
 /** Short epochs, so a loss history exists after a few seconds of training. */
 const QUICK = '#backend=wasm&batch=256&epochs=40';
@@ -21,32 +21,17 @@ async function lossCsv(page) {
   return (await download(page, 'Export loss history')).toString('utf8');
 }
 
-/** Resolves once `read` gives the same value twice in a row, 300 ms apart (instead of a fixed wait). */
-async function settled(read) {
-  let last = await read();
-  await expect
-    .poll(async () => {
-      const next = await read();
-      const same = next === last;
-      last = next;
-      return same;
-    }, { intervals: [300], timeout: 30_000 })
-    .toBe(true);
-  return last;
-}
-
-/** Pause, and let the paused model's last weights arrive. */
-async function pause(page) {
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
-  await settled(() => decodedChecksum(page));
-}
-
-/** Train until an epoch has ended, then pause. */
+/**
+ * Train until an epoch has ended, then pause and let the paused model's last step, map and weights
+ * arrive (`pauseAndSettle`). After a pause the worker refreshes the map, encoding every image, before
+ * it sends the weights: on a loaded machine the decoded image could hold still for a moment on the
+ * weights of a step before the pause, and a session saved then held newer weights than the pixels
+ * read from the page (a failure seen once in CI).
+ */
 async function trainOneEpochThenPause(page) {
   await page.getByRole('button', { name: 'Train' }).click();
   await expect(page.locator('.loss-figures')).toHaveText(/^Epoch \d+:/, { timeout: 180_000 });
-  await pause(page);
+  await pauseAndSettle(page);
 }
 
 /** The autosaved sessions, as the list shows them. */
@@ -250,7 +235,7 @@ test('your own images are stored only when asked: without them a reload asks for
   await store.check();
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => globalStep(page).catch(() => -1), { timeout: 60_000 }).toBeGreaterThan(step + 8);
-  await pause(page);
+  await pauseAndSettle(page);
   const later = await globalStep(page);
   expect(later).toBeGreaterThan(step);
   await autosavedAt(page, later);
