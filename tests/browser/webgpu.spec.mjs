@@ -1,12 +1,14 @@
 // Training on WebGPU, on the adapter every CI machine has (Chromium's SwiftShader): the app once lost
-// its device at the first step (a synchronous read), so these check that WebGPU trains steadily (with the WGSL step) and
-// that a move to it keeps the training. The models are small so that shaders compile and steps run
-// within seconds on a software adapter; every wait polls the awaited condition.
+// its device at the first step (a synchronous read), so these check that WebGPU trains steadily
+// (with the WGSL step), that a lost device is recovered from, and that a move to it keeps the
+// training. The models are small so that shaders compile and steps run within seconds on a
+// software adapter; every wait polls the awaited condition.
 import { test, expect } from './fixtures.mjs';
 import { openApp, globalStep, pauseAndSettle, decodedChecksum, inkedPixels, waitForMap } from './appHelpers.mjs';
+import { GPU_RUN, loseGpuWhileTraining, unexpectedProblems } from './gpuLossCheck.mjs';
 
 /** A small dense model and big batches: one epoch is 36 steps. */
-const RUN = 'hidden=32&batch=256&epochs=200';
+const RUN = GPU_RUN;
 /** Steps past the first (which compiles the shaders) that show training goes on steadily: more than one full loss read. */
 const STEADY_STEPS = 16;
 const LOSS_NOTICE = /The GPU was lost|failed during training/;
@@ -51,7 +53,12 @@ test('the move to WebGPU keeps the step and the loss history, and training goes 
   expect(watch.problems()).toEqual([]);
 });
 
-test('WebGPU trains a dense model steadily with the app\'s own WGSL step: the step count grows past the first compiled step with no loss notice, the loss falls, the map fills and the probe decodes', async ({ ctx }) => {
+// The device loss runs on the same page once the steady checks have passed: its shaders are
+// compiled and its first epoch trained once for both. The few extra tensors once seen after the
+// loss were a read still in flight when the count was taken (the count now waits for none), and
+// the speed bound once read a burst of queued steps as no speed at all.
+test('WebGPU trains a dense model steadily with the app\'s own WGSL step: the step count grows past the first compiled step with no loss notice, the loss falls, the map fills and the probe decodes; then its device is lost (device.destroy()) and training goes on from the last good state with a notice', async ({ ctx }) => {
+  test.setTimeout(8 * 60_000); // training, then a loss and its recovery, on a software GPU
   const page = await openApp(ctx, `#backend=webgpu&${RUN}`);
   const watch = ctx.watchOf(page);
   // One step first: its loss is the untrained model's, the mark the training loss must fall below.
@@ -79,4 +86,21 @@ test('WebGPU trains a dense model steadily with the app\'s own WGSL step: the st
   await expect(backendLine(page)).toHaveText(/^Backend: webgpu.*trained by WGSL step/);
   await expect(page.locator('.notice', { hasText: LOSS_NOTICE })).toHaveCount(0);
   expect(watch.problems()).toEqual([]);
+
+  await test.step('WebGPU device lost', async () => {
+    // A loss history to keep: the first epoch ends before the device is lost.
+    await expect(page.locator('.loss-figures')).toHaveText(/^Epoch \d+:/, { timeout: 180_000 });
+    const result = await loseGpuWhileTraining(ctx, page, async (_page, worker) => {
+      // Nothing but the injected loss may take training off WebGPU (the app's own synchronous reads
+      // once lost the device at the first step).
+      const on = await worker.evaluate(() => globalThis.latentExplorerTest.backend());
+      expect(on, 'training was still on WebGPU when the loss was injected').toBe('webgpu');
+      const did = await worker.evaluate(() => globalThis.latentExplorerTest.loseGpu());
+      expect(did).toBe('webgpu device destroyed');
+    });
+    expect(result.reason).toMatch(/^WebGPU device lost/);
+    expect(result.recoveredInMs).toBeLessThan(20_000);
+    console.log(`webgpu loss: recovered in ${result.recoveredInMs} ms on ${result.to} from step ${result.fromStep} (was at ${result.stepBefore})`);
+    expect(unexpectedProblems(result.watch)).toEqual([]);
+  });
 });
