@@ -31,6 +31,10 @@
 //                            by the link, timed from 2 s after its first step (shaders are compiled by then)
 //   webgpuImgPerSecBare, webglImgPerSecBare
 //                            the bare tfjs trainOnBatch loop on that backend, same model and batch
+//   webglTrainerImgPerSecReadEachStep, webglTrainerImgPerSecReadEvery16, webglQueuedReadGain
+//                            the app's Trainer alone on WebGL, its loss read every step or every 16 (as the
+//                            loop reads on a GPU), and the ratio: what the queued read-back is worth there
+//   webgpuAdapter            the adapter the page gets: vendor, architecture, description (null: none)
 //   webgpuAppVsBare, webglAppVsBare   the two ratios; webgpuEngine: what the app trained with there
 //                            ("WGSL step" for the dense default); --gpu-seconds N sets each run (default 10)
 //   heapGrowthMbPer100Epochs the page's JS heap growth (after a full collection, DevTools protocol) over
@@ -108,6 +112,22 @@ async function benchKindApp(browser, baseUrl, kind, seconds) {
  * model: timed from 2 s after the first step, so compiling shaders is not in it. Null figures
  * where the app did not train there (it fell back to another backend).
  */
+/** The WebGPU adapter the page gets (vendor, architecture, description), or null where none is given. */
+async function webgpuAdapterInfo(browser, baseUrl) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(baseUrl);
+    return await page.evaluate(async () => {
+      const adapter = await globalThis.navigator.gpu?.requestAdapter();
+      if (!adapter) return null;
+      const info = adapter.info ?? {};
+      return { vendor: info.vendor ?? '', architecture: info.architecture ?? '', description: info.description ?? '', isFallbackAdapter: Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) };
+    });
+  } finally {
+    await page.close();
+  }
+}
+
 async function benchBackendApp(browser, baseUrl, backend, seconds) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
   try {
@@ -407,7 +427,7 @@ const SECTIONS = [
     // On a machine without a GPU these run on Chromium's SwiftShader, a correctness figure more than a speed one.
     name: 'gpu',
     async run({ browser, baseUrl }) {
-      const report = {};
+      const report = { webgpuAdapter: await webgpuAdapterInfo(browser, baseUrl).catch((error) => ({ error: error.message })) };
       for (const backend of ['webgpu', 'webgl']) {
         const app = await benchBackendApp(browser, baseUrl, backend, gpuSeconds);
         const bare = skipBare ? null : await benchBare(browser, baseUrl, backend, gpuSeconds).catch((error) => ({ error }));
@@ -419,6 +439,12 @@ const SECTIONS = [
         if (app.backend !== backend) report[`${backend}TrainedOn`] = app.backend;
         if (bare?.error) report[`${backend}BareError`] = bare.error.message;
       }
+      // WebGL's queued read-back: the app's Trainer alone, its loss read every step, then every 16.
+      const readEach = await benchBare(browser, baseUrl, 'webgl', gpuSeconds, `loop=trainer&readEvery=1${settingsHash ? `&${settingsHash}` : ''}`).catch((error) => ({ error }));
+      const readQueued = await benchBare(browser, baseUrl, 'webgl', gpuSeconds, `loop=trainer&readEvery=16${settingsHash ? `&${settingsHash}` : ''}`).catch((error) => ({ error }));
+      report.webglTrainerImgPerSecReadEachStep = readEach.error ? null : round(readEach.imagesPerSecond, 0);
+      report.webglTrainerImgPerSecReadEvery16 = readQueued.error ? null : round(readQueued.imagesPerSecond, 0);
+      report.webglQueuedReadGain = readEach.error || readQueued.error ? null : round(readQueued.imagesPerSecond / readEach.imagesPerSecond, 3);
       return report;
     },
   },

@@ -52,6 +52,7 @@ if (hash.has('gemm')) {
     config: validated.config,
     seconds: Number(hash.get('seconds') ?? '15'),
     loop: hash.get('loop') === 'trainer' ? 'trainer' : 'bare',
+    readEvery: Math.max(1, Math.floor(Number(hash.get('readEvery') ?? '1')) || 1),
   };
   const worker = new Worker(new URL('./bareTrainingWorker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (event: MessageEvent<BareBenchResult | { error: string }>) => {

@@ -2,7 +2,7 @@
 // measurement taken in place, and how a background measurement's reports join what this worker saw.
 import { usesConvBody, type ExperimentConfig } from '../model/spec';
 import { activateBackend, detectBackends, readGraphicsFacts, wasmThreads } from '../backends/activate';
-import { backendsNotWorthMeasuring, backendsUnfitFor, guessBackend } from '../backends/backendGuess';
+import { backendsNotWorthMeasuring, backendsUnfitFor, guessBackend, type GraphicsFacts } from '../backends/backendGuess';
 import { SELF_TEST_ORDER, measureBackends, selfTestConfig, selfTestData, sortFastestFirst } from './selfTest';
 import type { TrainerData } from './trainerState';
 import type { BackendName, BackendReport } from './protocol';
@@ -32,7 +32,10 @@ export async function firstGuess(config: ExperimentConfig): Promise<FirstGuess> 
       ...[...missing, ...unfit].map(([name, problem]) => ({ name, works: false, problem })),
       ...facts.available
         .filter((name) => !unfit.has(name))
-        .map((name) => ({ name, works: true, ...(notMeasured.has(name) ? { problem: notMeasured.get(name) } : {}) })),
+        .map((name) => {
+          const device = deviceName(facts, name);
+          return { name, works: true, ...(notMeasured.has(name) ? { problem: notMeasured.get(name) } : {}), ...(device ? { detail: device } : {}) };
+        }),
     ],
     worthTiming: candidates.includes('wasm') ? candidates.filter((name) => name !== 'cpu') : candidates,
   };
@@ -59,7 +62,18 @@ export async function measureInPlace(config: ExperimentConfig, data: TrainerData
 /** A background measurement's reports, fastest first; a backend that broke here stays broken. */
 export function mergeMeasurement(measured: readonly BackendReport[], seenHere: readonly BackendReport[]): BackendReport[] {
   const brokenHere = seenHere.filter((report) => !report.works && !measured.some((m) => m.name === report.name && !m.works));
-  return sortFastestFirst([...measured.filter((m) => !brokenHere.some((b) => b.name === m.name)), ...brokenHere]);
+  // The measuring worker times; the GPU's name, read here from feature detection, stays with its report.
+  const named = measured.map((m) => {
+    const detail = m.detail ?? seenHere.find((report) => report.name === m.name)?.detail;
+    return detail ? { ...m, detail } : m;
+  });
+  return sortFastestFirst([...named.filter((m) => !brokenHere.some((b) => b.name === m.name)), ...brokenHere]);
+}
+
+/** The GPU a GPU backend runs on, as the browser names it (the WebGPU adapter, the WebGL renderer). */
+function deviceName(facts: GraphicsFacts, name: BackendName): string | undefined {
+  const device = name === 'webgpu' ? facts.webgpuAdapter : name === 'webgl' ? facts.webglRenderer : '';
+  return device.trim() || undefined;
 }
 
 export function backendDetail(name: BackendName): string | undefined {

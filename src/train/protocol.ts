@@ -63,7 +63,7 @@ export interface BackendReport {
   imagesPerSecond?: number;
   /** Why it does not work, in words. */
   problem?: string;
-  /** How it runs, in words, e.g. "2 threads" for wasm. */
+  /** How it runs, in words: "2 threads" for wasm, the GPU's name (adapter or renderer) for WebGPU and WebGL. */
   detail?: string;
 }
 

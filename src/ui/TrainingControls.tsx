@@ -2,6 +2,7 @@
 import type { BackendChoice, BackendName } from '../train/protocol';
 import { useAppState, useController } from './controllerContext';
 import { formatCount, formatDuration } from './format';
+import { shortDeviceName } from './deviceName';
 
 export function TrainingButtons() {
   const controller = useController();
@@ -93,6 +94,10 @@ const HOW_WORDS: Record<BackendChoice, string> = {
   fallback: ' (fallback)',
 };
 
+function isGpu(name: BackendName): boolean {
+  return name === 'webgpu' || name === 'webgl';
+}
+
 export function BackendPicker() {
   const controller = useController();
   const backend = useAppState((state) => state.backend);
@@ -102,6 +107,8 @@ export function BackendPicker() {
   if (!backend) {
     return <p className="backend-line" role="status">Backend: measuring…</p>;
   }
+  // How the chosen backend runs: the GPU it runs on (so a teacher sees which one), or wasm's threads.
+  const chosenDetail = backend.reports.find((report) => report.name === backend.chosen && report.works)?.detail;
   // Every backend not known to be broken can be picked, measured or not.
   const broken = new Set(backend.reports.filter((report) => !report.works).map((report) => report.name));
   const pickable = (Object.keys(BACKEND_LABELS) as BackendName[]).filter((name) => !broken.has(name));
@@ -112,6 +119,11 @@ export function BackendPicker() {
         <span className="backend-how">
           {HOW_WORDS[backend.how]}
         </span>
+        {chosenDetail ? (
+          <span className="backend-device" title={chosenDetail}>
+            {isGpu(backend.chosen) ? `, on ${shortDeviceName(chosenDetail)}` : `, ${chosenDetail}`}
+          </span>
+        ) : null}
         {engine ? (
           <span className="backend-engine" title={engineNote}>
             {`, trained by ${engine}`}
@@ -138,7 +150,7 @@ export function BackendPicker() {
         {backend.reports.map((report) => (
           <li key={report.name} className={report.works ? '' : 'broken'} title={report.problem}>
             {report.name}
-            {report.detail ? ` (${report.detail})` : ''}: {report.works ? (report.imagesPerSecond ? `${formatCount(report.imagesPerSecond)} img/s` : 'not measured') : `unavailable${report.problem ? ` (${report.problem})` : ''}`}
+            {report.detail ? ` (${isGpu(report.name) ? shortDeviceName(report.detail) : report.detail})` : ''}: {report.works ? (report.imagesPerSecond ? `${formatCount(report.imagesPerSecond)} img/s` : 'not measured') : `unavailable${report.problem ? ` (${report.problem})` : ''}`}
           </li>
         ))}
       </ul>

@@ -1,7 +1,7 @@
 // Training on WebGPU, on the adapter every CI machine has (Chromium's SwiftShader): the app once lost
 // its device at the first step (a synchronous read), so these check that WebGPU trains steadily
-// (with the WGSL step), that a lost device is recovered from, and that a move to it keeps the
-// training. The models are small so that shaders compile and steps run within seconds on a
+// for a minute (with the WGSL step), that a lost device is recovered from, and that a move to it
+// keeps the training. The models are small so that shaders compile and steps run within seconds on a
 // software adapter; every wait polls the awaited condition.
 import { test, expect } from './fixtures.mjs';
 import { openApp, globalStep, pauseAndSettle, decodedChecksum, inkedPixels, waitForMap } from './appHelpers.mjs';
@@ -12,6 +12,10 @@ const RUN = GPU_RUN;
 /** Steps past the first (which compiles the shaders) that show training goes on steadily: more than one full loss read. */
 const STEADY_STEPS = 16;
 const LOSS_NOTICE = /The GPU was lost|failed during training/;
+/** How long the WGSL test trains before its device is lost. */
+const TRAINING_MINUTE_MS = 60_000;
+/** The longest the step count may hold still while training (a loss read every 16 steps or 250 ms on a loaded machine). */
+const STALL_MS = 30_000;
 
 function backendLine(page) {
   return page.getByRole('status').filter({ hasText: /^Backend: / });
@@ -57,7 +61,7 @@ test('the move to WebGPU keeps the step and the loss history, and training goes 
 // compiled and its first epoch trained once for both. The few extra tensors once seen after the
 // loss were a read still in flight when the count was taken (the count now waits for none), and
 // the speed bound once read a burst of queued steps as no speed at all.
-test('WebGPU trains a dense model steadily with the app\'s own WGSL step: the step count grows past the first compiled step with no loss notice, the loss falls, the map fills and the probe decodes; then its device is lost (device.destroy()) and training goes on from the last good state with a notice', async ({ ctx }) => {
+test('WebGPU trains a dense model steadily with the app\'s own WGSL step: the step count grows past the first compiled step with no loss notice, the loss falls, the map fills and the probe decodes, and it trains on for a minute; then its device is lost (device.destroy()) and training goes on from the last good state with a notice', async ({ ctx }) => {
   test.setTimeout(8 * 60_000); // training, then a loss and its recovery, on a software GPU
   const page = await openApp(ctx, `#backend=webgpu&${RUN}`);
   const watch = ctx.watchOf(page);
@@ -67,6 +71,7 @@ test('WebGPU trains a dense model steadily with the app\'s own WGSL step: the st
   const first = await batchTotal(page);
   await expect(backendLine(page)).toHaveText(/^Backend: webgpu.*trained by WGSL step/);
   await page.getByRole('button', { name: /^(Train|Resume)$/ }).and(page.locator(':enabled')).click();
+  const trainingStarted = Date.now();
   const stepAtFirst = await globalStep(page);
   // Losses are read every few steps (no per-step read-back), each finite; they fall as the model learns.
   await expect
@@ -86,6 +91,21 @@ test('WebGPU trains a dense model steadily with the app\'s own WGSL step: the st
   await expect(backendLine(page)).toHaveText(/^Backend: webgpu.*trained by WGSL step/);
   await expect(page.locator('.notice', { hasText: LOSS_NOTICE })).toHaveCount(0);
   expect(watch.problems()).toEqual([]);
+
+  await test.step('a minute of training', async () => {
+    // From Train on, a full minute: the step count keeps moving (it moves in bursts, one per loss
+    // read), no loss notice comes, and the WGSL step still trains.
+    let seen = await globalStep(page);
+    while (Date.now() - trainingStarted < TRAINING_MINUTE_MS) {
+      await expect
+        .poll(() => globalStep(page), { timeout: STALL_MS, message: `the step count moves on from ${seen}, ${Math.round((Date.now() - trainingStarted) / 1000)} s into the minute` })
+        .toBeGreaterThan(seen);
+      seen = await globalStep(page);
+      await expect(page.locator('.notice', { hasText: LOSS_NOTICE })).toHaveCount(0);
+    }
+    await expect(backendLine(page)).toHaveText(/^Backend: webgpu.*trained by WGSL step/);
+    console.log(`webgpu: ${seen - stepAtFirst} steps in the minute after step ${stepAtFirst}`);
+  });
 
   await test.step('WebGPU device lost', async () => {
     // A loss history to keep: the first epoch ends before the device is lost.
