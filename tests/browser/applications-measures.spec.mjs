@@ -30,12 +30,15 @@ function inkPerRow(canvas) {
 
 test('Versus PCA and Compression fill with figures in range after a short training, and Show PCA map swaps the map', async ({ ctx }, testInfo) => {
   const page = await openApp(ctx, '#backend=wasm');
-  await trainSteps(page, 30);
   const region = page.getByRole('region', { name: 'Applications' });
+  // Before any training nothing is measured: an untrained model's figures say nothing, and the
+  // analysis worker (a copy of the dataset, a PCA fit) is not started as the page opens.
+  await expect(region.getByRole('tabpanel')).toContainText('Train the model (or press Measure) to see these figures.');
+  expect(page.workers().map((worker) => worker.url()).filter((url) => /analysisWorker/.test(url))).toEqual([]);
+  await trainSteps(page, 30);
 
   // Versus PCA: both errors in the model's loss, PCA's map scored like the model's, both reconstructions drawn.
-  // Versus PCA is the first tab, so it was measured on the untrained model at page load: leaving it
-  // and coming back measures the paused model afresh (its figures are empty until then).
+  // Leaving the tab and coming back measures the paused model afresh, whatever the last tick measured.
   await region.getByRole('tab', { name: 'Denoising' }).click();
   await region.getByRole('tab', { name: 'Versus PCA' }).click();
   const pcaError = await figure(region, 'PCA held-out error');

@@ -32,6 +32,7 @@ interface MeasureCache {
 export function ApplicationsPanel({ second = null }: { second?: AppController | null }) {
   const controller = useController();
   const applied = useAppState((state) => state.applied);
+  const untrained = useAppState((state) => (state.progress?.globalStep ?? 0) === 0);
   const [tick, setTick] = useState(0);
   const [active, setActive] = useState(APPLICATION_TABS[0]?.id ?? '');
   // The worker starts on the first job and stops when the panel goes (StrictMode's remount restarts it).
@@ -65,6 +66,7 @@ export function ApplicationsPanel({ second = null }: { second?: AppController | 
     };
     return {
       tick,
+      untrained,
       analysis,
       second,
       measureModel: () => {
@@ -79,7 +81,7 @@ export function ApplicationsPanel({ second = null }: { second?: AppController | 
         return entry.second;
       },
     };
-  }, [analysis, cache, tick, controller, second]);
+  }, [analysis, cache, tick, untrained, controller, second]);
 
   const onTabKey = useCallback(
     (event: KeyboardEvent<HTMLButtonElement>, index: number) => {

@@ -22,6 +22,8 @@ export interface MeasuredModel {
 export interface ApplicationsContextValue {
   /** Changes on Pause, at each epoch end and when `Measure` is pressed. */
   tick: number;
+  /** The model has taken no training step yet (a fresh one, not a resumed session). */
+  untrained: boolean;
   analysis: AnalysisClient;
   /**
    * The model on screen at this tick, loaded into the analysis worker (one snapshot per tick, shared
