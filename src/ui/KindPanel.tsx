@@ -4,6 +4,19 @@ import { useAppState } from './controllerContext';
 import { formatLoss } from './format';
 import { KIND_DESCRIPTIONS, TERM_LABELS } from './kindFormulas';
 
+/**
+ * Where a long term name may break, with a hyphen, when its column is narrow: in presenter mode's
+ * 20 px type the table's narrowest card (the right column at 1920 x 1080 with the lesson open) has
+ * no room for "reconstruction" on one line beside the two figures, and the table overflowed its
+ * card. Browsers hyphenate English only where they ship a dictionary (not Chromium on Linux), so
+ * the break is a soft hyphen.
+ */
+const BREAKS: Record<string, string> = { reconstruction: 'recon\u00ADstruction' };
+
+function breakable(label: string): string {
+  return BREAKS[label] ?? label;
+}
+
 export function KindPanel() {
   const spec = useAppState((state) => state.applied?.spec ?? null);
   const batchTerms = useAppState((state) => state.progress?.batchTerms ?? null);
@@ -31,7 +44,7 @@ export function KindPanel() {
           <tbody>
             {terms.map((name) => (
               <tr key={name} className={name === 'total' ? 'total' : undefined}>
-                <th scope="row">{TERM_LABELS[name] ?? name}</th>
+                <th scope="row">{breakable(TERM_LABELS[name] ?? name)}</th>
                 <td>{formatLoss(batchTerms?.[name] ?? Number.NaN)}</td>
                 <td>{formatLoss(lastEpoch?.heldOutTerms?.[name] ?? Number.NaN)}</td>
               </tr>

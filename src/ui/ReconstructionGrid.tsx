@@ -61,7 +61,9 @@ export function ReconstructionGrid() {
       <div className="recon-body">
         <canvas
           ref={canvasRef}
-          style={{ width, height }}
+          // Shrinks with its card (keeping its shape) where the column is narrower than the tiles:
+          // on a 1024 x 768 projector the strip was cut to three of its five columns.
+          style={{ width, maxWidth: '100%', height: 'auto', aspectRatio: `${width} / ${height}` }}
           role="img"
           aria-label={noisy ? 'Noisy inputs, denoised outputs and clean images' : 'Held-out originals (top) and their reconstructions (bottom)'}
         />
