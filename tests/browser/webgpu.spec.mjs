@@ -11,6 +11,8 @@ import { GPU_RUN, loseGpuWhileTraining, unexpectedProblems } from './gpuLossChec
 const RUN = GPU_RUN;
 /** Steps past the first (which compiles the shaders) that show training goes on steadily: more than one full loss read. */
 const STEADY_STEPS = 16;
+/** Steps each further kind takes: past the first, which compiles its shaders. */
+const KIND_STEPS = 3;
 const LOSS_NOTICE = /The GPU was lost|failed during training/;
 /** How long the WGSL test trains before its device is lost. */
 const TRAINING_MINUTE_MS = 60_000;
@@ -32,7 +34,7 @@ function lossCircles(page) {
   return page.getByRole('img', { name: 'Loss chart' }).locator('circle').count();
 }
 
-test('the move to WebGPU keeps the step and the loss history, and training goes on there', async ({ ctx }) => {
+test('the move to WebGPU keeps the step and the loss history, and training goes on there; then every dense kind trains on WebGPU, and the convolutional kind is not offered it, with why', async ({ ctx }) => {
   const page = await openApp(ctx, `#backend=wasm&${RUN}`);
   const watch = ctx.watchOf(page);
   await page.getByRole('button', { name: 'Train' }).click();
@@ -55,7 +57,46 @@ test('the move to WebGPU keeps the step and the loss history, and training goes 
   await expect(backendLine(page)).toHaveText(/^Backend: webgpu/);
   await expect(page.locator('.notice', { hasText: LOSS_NOTICE })).toHaveCount(0);
   expect(watch.problems()).toEqual([]);
+
+  // Every other kind WebGPU is offered for, built fresh on the same page (its shaders compile once):
+  // the dense chains the WGSL step covers train there by it, the others by tfjs-webgpu.
+  for (const [kind, engine] of WEBGPU_KINDS) {
+    await test.step(`${kind} on WebGPU`, async () => {
+      await buildFresh(page, kind);
+      await page.getByRole('button', { name: 'Train' }).click();
+      await expect.poll(() => globalStep(page).catch(() => 0), { timeout: 120_000, message: `the ${kind} model steps on WebGPU` }).toBeGreaterThan(KIND_STEPS);
+      await pauseAndSettle(page);
+      await expect(backendLine(page)).toHaveText(new RegExp(`^Backend: webgpu.*trained by ${engine}`));
+      expect(Number.isFinite(await batchTotal(page)), `the ${kind} model's total loss is a number`).toBe(true);
+      await expect(page.locator('.notice', { hasText: LOSS_NOTICE })).toHaveCount(0);
+    });
+  }
+  await test.step('convolutional: not offered on a software adapter, and the picker says why', async () => {
+    // Only the picker is checked: building the conv model elsewhere is the kinds spec's to test.
+    await page.getByLabel('Autoencoder kind').selectOption('convolutional');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    const report = page.getByRole('list', { name: 'Backend self-test' }).getByRole('listitem').filter({ hasText: /^webgpu/ });
+    await expect(report).toHaveText(/unavailable \(too slow for convolutions on a software adapter/);
+    await expect(page.getByLabel('Backend', { exact: true }).locator('option[value="webgpu"]')).toHaveCount(0);
+  });
+  expect(watch.problems()).toEqual([]);
 });
+
+/** The kinds besides basic that WebGPU trains here, with the engine the Backend line names for each. */
+const WEBGPU_KINDS = [
+  ['denoising', 'WGSL step'],
+  ['sparse', 'WGSL step'],
+  ['variational', 'tfjs autodiff'],
+  ['contractive', 'tfjs autodiff'],
+];
+
+/** Choose `kind` and build it fresh with Reset; resolves at its step 0, ready to train. */
+async function buildFresh(page, kind) {
+  await page.getByLabel('Autoencoder kind').selectOption(kind);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Train' }).and(page.locator(':enabled')).waitFor({ timeout: 180_000 });
+  await expect(page.locator('.progress-head').first()).toContainText(/ step 0 \//);
+}
 
 // The device loss runs on the same page once the steady checks have passed: its shaders are
 // compiled and its first epoch trained once for both. The few extra tensors once seen after the
