@@ -86,17 +86,20 @@ export function compileStepPipelines(device: GPUDevice, products: ProductShader 
 }
 
 async function compileAll(device: GPUDevice, product: string): Promise<StepPipelines> {
-  return {
-    batch: await compilePipeline(device, 'batch', BATCH_WGSL),
-    forward: await compilePipeline(device, 'forward product', product),
+  // All at once: each compile is an asynchronous request to the browser's GPU process (and the
+  // driver's compiler), so one awaited after another paid every round trip and compile in turn.
+  const [batch, forward, kernelGradient, inputGradient, activationBack, biasSums, loss, penalty, finalize, adam] = await Promise.all([
+    compilePipeline(device, 'batch', BATCH_WGSL),
+    compilePipeline(device, 'forward product', product),
     // Pipeline constants are numbers in the API; WGSL reads a non-zero one as true.
-    kernelGradient: await compilePipeline(device, 'kernel gradient product', product, { TRANSPOSE_A: 1 }),
-    inputGradient: await compilePipeline(device, 'input gradient product', product, { TRANSPOSE_B: 1 }),
-    activationBack: await compilePipeline(device, 'activation gradient', ACTIVATION_BACK_WGSL),
-    biasSums: await compilePipeline(device, 'bias gradient', BIAS_SUMS_WGSL),
-    loss: await compilePipeline(device, 'loss', LOSS_WGSL),
-    penalty: await compilePipeline(device, 'code penalty', PENALTY_WGSL),
-    finalize: await compilePipeline(device, 'loss terms', FINALIZE_WGSL),
-    adam: await compilePipeline(device, 'adam', ADAM_WGSL),
-  };
+    compilePipeline(device, 'kernel gradient product', product, { TRANSPOSE_A: 1 }),
+    compilePipeline(device, 'input gradient product', product, { TRANSPOSE_B: 1 }),
+    compilePipeline(device, 'activation gradient', ACTIVATION_BACK_WGSL),
+    compilePipeline(device, 'bias gradient', BIAS_SUMS_WGSL),
+    compilePipeline(device, 'loss', LOSS_WGSL),
+    compilePipeline(device, 'code penalty', PENALTY_WGSL),
+    compilePipeline(device, 'loss terms', FINALIZE_WGSL),
+    compilePipeline(device, 'adam', ADAM_WGSL),
+  ]);
+  return { batch, forward, kernelGradient, inputGradient, activationBack, biasSums, loss, penalty, finalize, adam };
 }
