@@ -23,7 +23,7 @@ const LAYERS = {
   state: ['lesson', 'train', 'viz', 'model', 'latent', 'data', 'lib'],
   saved: ['state', 'train', 'viz', 'model', 'latent', 'data', 'lib'],
   offline: ['state', 'lib'],
-  ui: ['saved', 'state', 'lesson', 'analysis', 'train', 'viz', 'model', 'latent', 'data', 'lib'],
+  ui: ['offline', 'saved', 'state', 'lesson', 'analysis', 'train', 'viz', 'model', 'latent', 'data', 'lib'],
   bench: ['offline', 'saved', 'state', 'lesson', 'analysis', 'train', 'viz', 'model', 'latent', 'data', 'engine', 'backends', 'lib'],
 };
 const ROOT_FILES = ['main', 'startApp'];

@@ -26,9 +26,12 @@ export default defineConfig({
     // the page stays cross-origin isolated (COOP/COEP) when served from the cache. Registered by
     // a module import in startApp.tsx (no inline script, for the Content-Security-Policy). The user's
     // own files are read from disk and never fetched, so they never reach the cache.
+    // A new version waits until the visitor reloads into it from the header's "Updating…" sign
+    // (registerType 'prompt'): taking over by itself would reload the page in the middle of a
+    // lesson, or leave it running old code whose files the new cache no longer holds.
     VitePWA({
       injectRegister: false,
-      registerType: 'autoUpdate',
+      registerType: 'prompt',
       manifest: false,
       workbox: {
         globPatterns: ['**/*.{js,mjs,css,html,svg,wasm,gz}'],
@@ -38,7 +41,7 @@ export default defineConfig({
         navigateFallbackDenylist: [/bench\.html$/],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
-        skipWaiting: true,
+        skipWaiting: false,
       },
     }),
   ],

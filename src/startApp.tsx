@@ -12,7 +12,8 @@ import { SessionKeeper } from './saved/sessionKeeper';
 import { IndexedDbSessionStore, MemorySessionStore } from './saved/sessionStore';
 import { SessionKeeperContext } from './ui/saved/sessionContext';
 import { startWithAutosave } from './ui/saved/startSession';
-import { registerOfflineSupport } from './offline/offline';
+import { startOfflineSupport } from './offline/offline';
+import { OfflineContext } from './ui/offline/OfflineSign';
 import { whenPageSettles } from './offline/offlineTiming';
 import { publishTensorCounts } from './lib/tensorCounts';
 import './styles.css';
@@ -26,8 +27,9 @@ if (fromLink.projection) controller.setProjection(fromLink.projection);
 // Sessions autosave to IndexedDB (in memory where a browser has none), and a reload resumes them.
 const keeper = new SessionKeeper(controller, typeof indexedDB === 'undefined' ? new MemorySessionStore() : new IndexedDbSessionStore(), document.baseURI);
 void startWithAutosave(controller, keeper, fromLink.raw, fromLink.view);
-// Offline use is set up once the page is ready and not training (its first install is heavy).
-registerOfflineSupport((text) => controller.notify('warning', text), whenPageSettles(controller.store));
+// Offline use is set up once the page is ready and not training (its first install is heavy), or
+// at once where the link says offline=now.
+const offline = startOfflineSupport({ when: whenPageSettles(controller.store), now: fromLink.offlineNow, onProblem: (text) => controller.notify('warning', text) });
 
 // The address bar follows the model being trained and the view (not every keystroke in the form).
 let linked: unknown[] = [];
@@ -50,7 +52,9 @@ createRoot(root).render(
   <StrictMode>
     <ControllerContext.Provider value={controller}>
       <SessionKeeperContext.Provider value={keeper}>
-        <App />
+        <OfflineContext.Provider value={offline}>
+          <App />
+        </OfflineContext.Provider>
       </SessionKeeperContext.Provider>
     </ControllerContext.Provider>
   </StrictMode>,

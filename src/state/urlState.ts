@@ -30,6 +30,8 @@ const KEYS: Record<AnySettingField, string> = {
   seed: 'seed',
 };
 const BACKEND_KEY = 'backend';
+/** `offline=now`: store the app for offline use at once rather than at the first quiet moment. */
+const OFFLINE_KEY = 'offline';
 const PROJECTION_KEY = 'projection';
 const PROJECTIONS: readonly ProjectionKind[] = ['none', 'pca', 'umap'];
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -40,6 +42,8 @@ export interface UrlSettings {
   backend: BackendName | null;
   /** A projection named in the link. */
   projection: ProjectionKind | null;
+  /** The link asks for the app to be stored for offline use at once (a teacher preparing a room). */
+  offlineNow: boolean;
   /** The view the link sets (dataset, colouring, presenter mode, lesson step, hidden panels). */
   view: Partial<LinkView>;
   /** One sentence per ignored value, for a notice. */
@@ -55,6 +59,7 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
   const fieldByKey = new Map(Object.entries(KEYS).map(([field, key]) => [key, field as AnySettingField]));
   let backend: BackendName | null = null;
   let projection: ProjectionKind | null = null;
+  let offlineNow = false;
   const view: Partial<LinkView> = {};
   for (const [key, value] of params) {
     if (seenKeys.has(key)) problems.push(`The link gives ${quoteLinkText(key)} more than once; the last one counts.`);
@@ -68,6 +73,11 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
     if (key === PROJECTION_KEY) {
       if ((PROJECTIONS as readonly string[]).includes(value)) projection = value as ProjectionKind;
       else problems.push(`The link's projection ${quoteLinkText(value)} is unknown (use one of ${PROJECTIONS.join(', ')}).`);
+      continue;
+    }
+    if (key === OFFLINE_KEY) {
+      if (value === 'now') offlineNow = true;
+      else problems.push(`The link's offline=${quoteLinkText(value)} is unknown (use offline=now); the app is stored for offline use when the page is idle.`);
       continue;
     }
     if (key === BACKEND_KEY) {
@@ -90,7 +100,7 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
       raw[field] = defaults[field] as string;
     }
   }
-  return { raw, backend, projection, view, problems: limitLinkProblems(problems) };
+  return { raw, backend, projection, offlineNow, view, problems: limitLinkProblems(problems) };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The page layout: controls on the left, the latent map in the middle, what the model makes of
 // it on the right. Sized for a projector: large type, calm colours, nothing that flickers.
 import { BackendPicker, ProgressBar, TrainingButtons } from './TrainingControls';
+import { OfflineSign } from './offline/OfflineSign';
 import { SettingsForm } from './SettingsForm';
 import { LatentMap } from './LatentMap';
 import { MapLegend } from './MapLegend';
@@ -52,6 +53,7 @@ export function App() {
             ? `${dataset.name} · ${dataset.count.toLocaleString('en-US')} images · ${dataset.split.train.length.toLocaleString('en-US')} to train on, ${dataset.split.heldOut.length.toLocaleString('en-US')} held out`
             : datasetError ?? 'Loading the digits…'}
         </p>
+        <OfflineSign />
         <ClassroomBar />
         <Panel name="compare">
           <button type="button" className="compare-toggle" aria-pressed={second !== null} disabled={!dataset} onClick={toggleCompare}>

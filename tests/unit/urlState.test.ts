@@ -34,4 +34,12 @@ describe('settings in the link', () => {
     expect(bad.projection).toBeNull();
     expect(bad.problems).toHaveLength(3);
   });
+
+  it('reads offline=now, and reports any other offline value while the page stores itself as usual', () => {
+    expect(readUrlSettings('#offline=now', DEFAULT_RAW_SETTINGS, SHAPE)).toMatchObject({ offlineNow: true, problems: [] });
+    expect(readUrlSettings('#epochs=5', DEFAULT_RAW_SETTINGS, SHAPE).offlineNow).toBe(false);
+    const bad = readUrlSettings('#offline=yes', DEFAULT_RAW_SETTINGS, SHAPE);
+    expect(bad.offlineNow).toBe(false);
+    expect(bad.problems).toEqual([expect.stringMatching(/offline=.*yes.* is unknown \(use offline=now\)/)]);
+  });
 });
