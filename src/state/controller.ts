@@ -18,6 +18,7 @@ import type { SessionView } from './mapViewState';
 import { mapSpan, pointsInRegion } from './mapGeometry';
 import { scoreMapInSlices } from './mapScoring';
 import { routeWorkerEvent } from './workerEvents';
+import { tellBrowserGapsOnce } from './browserGapNotice';
 
 /** Held-out images per dataset: the built-in MNIST gives 9,000 to train on and 1,000 to judge by. */
 const HELD_OUT_SHARE = 0.1;
@@ -64,6 +65,7 @@ export class AppController {
         acceptLatents: (codes, latentDim, globalStep, logVar) => this.onLatents(codes, latentDim, globalStep, logVar),
         colouringByError: () => this.state.colourBy.mode === 'error',
         decoderVersion: () => this.client.decoderVersion,
+        browserGaps: (gaps) => tellBrowserGapsOnce(gaps, (text) => this.notify('info', text)),
       }),
       (text) => this.notify('warning', text),
     );

@@ -1,6 +1,6 @@
 // What each event of the training worker becomes on the page: most a store action, some a notice;
 // a new set of codes goes on to the map builder.
-import type { WorkerEvent } from '../train/protocol';
+import type { BrowserGap, WorkerEvent } from '../train/protocol';
 import type { Action, Notice } from './appState';
 
 /** Where the events go; the controller passes its store and map builder in. */
@@ -13,6 +13,8 @@ export interface WorkerEventTargets {
   colouringByError(): boolean;
   /** The page's decoder copy's version, read once new weights have reached it. */
   decoderVersion(): number;
+  /** What this browser lacks; the controller says so once a page. */
+  browserGaps(gaps: readonly BrowserGap[]): void;
 }
 
 export function routeWorkerEvent(event: WorkerEvent, to: WorkerEventTargets): void {
@@ -29,6 +31,9 @@ export function routeWorkerEvent(event: WorkerEvent, to: WorkerEventTargets): vo
     case 'backend-moved':
     case 'engine-passed-over':
       to.notify('info', event.message);
+      return;
+    case 'browser-gaps':
+      to.browserGaps(event.gaps);
       return;
     case 'progress':
       to.dispatch({ type: 'progress', figures: event.figures });

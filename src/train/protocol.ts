@@ -5,9 +5,10 @@ import type { ExperimentConfig } from '../model/spec';
 import type { NetworkLayout } from '../model/layout';
 import type { OptimizerState, TrainerState } from './trainerState';
 import type { BackendName } from '../backends/backendName';
+import type { BrowserGap } from '../backends/browserGaps';
 import type { WeightSnapshot } from '../model/weights';
 
-export type { BackendName, OptimizerState, TrainerState, WeightSnapshot };
+export type { BackendName, BrowserGap, OptimizerState, TrainerState, WeightSnapshot };
 
 export type TrainerStatus = 'idle' | 'preparing' | 'training' | 'paused' | 'done';
 
@@ -136,6 +137,8 @@ export type OtherEvent =
   | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
   /** A faster engine for this model could not run on the backend (a GPU's limit, a refused shader); the message says which trains instead and why. */
   | { type: 'engine-passed-over'; message: string }
+  /** Features the app would use that this browser lacks (feature detection in the worker), sent once when the worker starts. */
+  | { type: 'browser-gaps'; gaps: BrowserGap[] }
   /**
    * The answer to `encode-images` with the same id: `latentDim` code values and one reconstruction
    * (pixels 0..1) per image, back to back. With `error` set (no model yet, wrong size) both are empty.
@@ -183,6 +186,7 @@ const ABOUT_THE_MODEL: { [Type in SessionEvent['type']]: Type extends ModelEvent
   'backend-moved': false,
   'backend-fallback': false,
   'engine-passed-over': false,
+  'browser-gaps': false,
   'encoded-images': false,
   'model-snapshot': false,
   'trainer-state': false,

@@ -4,6 +4,7 @@ import { TrainingSession } from './session/trainingSession';
 import { transferablesOf, type WorkerCommand, type WorkerEvent } from './protocol';
 import { publishTensorCounts } from '../lib/tensorCounts';
 import { installGpuTestHooks } from '../backends/gpuLoss';
+import { browserGaps } from '../backends/browserGaps';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<WorkerCommand>) => void) | null;
@@ -17,6 +18,9 @@ const session = new TrainingSession((event) => scope.postMessage(event, transfer
 scope.onmessage = (event) => {
   void session.handle(event.data);
 };
+
+// What this browser lacks, once, for the page's notice (feature detection is cached: no extra cost).
+void browserGaps().then((gaps) => scope.postMessage({ type: 'browser-gaps', gaps }, []));
 
 // Test only: lets browser specs lose the GPU where the app owns the context (tests/browser/gpuLoss.spec.mjs).
 installGpuTestHooks(scope, () => session.readsInFlight);
