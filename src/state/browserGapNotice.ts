@@ -3,12 +3,14 @@
 import type { BrowserGap } from '../train/protocol';
 
 const SENTENCES: Record<BrowserGap, string> = {
-  webgpu: 'no WebGPU, so the GPU is used through WebGL where it can be (a little slower on large models)',
-  webgl2: 'no WebGL 2, so the GPU is used only through WebGPU where the browser has it, and otherwise the CPU trains',
+  webgpu: "no WebGPU, so the GPU trains through WebGL, without the app's own one-pass GPU step (slower per image)",
+  webgl2: 'no WebGL 2, so the GPU trains only through WebGPU',
   simd:
     "no WebAssembly SIMD, so the CPU trains without the app's fast kernels (plain WebAssembly or JavaScript): several times slower, so a smaller model or fewer images helps",
   sharedMemory: 'no shared memory between threads, so WebAssembly trains on one core',
 };
+/** Both GPU paths missing say one thing: the CPU trains. */
+const NO_GPU = 'no GPU access for training (neither WebGPU nor WebGL 2), so the CPU trains, with WebAssembly';
 
 let told = false;
 /** Remembers, in this browser, which gaps were told: a class reloading the page hears them once. */
@@ -49,7 +51,8 @@ export function forgetBrowserGapsTold(): void {
 /** The notice for `gaps`, or null when nothing is missing. */
 export function browserGapNotice(gaps: readonly BrowserGap[]): string | null {
   if (gaps.length === 0) return null;
-  const parts = gaps.map((gap) => SENTENCES[gap]);
+  const noGpu = gaps.includes('webgpu') && gaps.includes('webgl2');
+  const parts = noGpu ? [NO_GPU, ...gaps.filter((gap) => gap !== 'webgpu' && gap !== 'webgl2').map((gap) => SENTENCES[gap])] : gaps.map((gap) => SENTENCES[gap]);
   return `This browser has ${joinWithAnd(parts)}. Everything else works as usual.`;
 }
 

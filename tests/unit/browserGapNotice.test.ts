@@ -11,9 +11,12 @@ describe('what a browser lacks, in one notice', () => {
 
   it('says nothing when nothing is missing, and names each gap with its fallback and cost', () => {
     expect(browserGapNotice([])).toBeNull();
+    expect(browserGapNotice(['webgpu'])).toMatch(/^This browser has no WebGPU, so the GPU trains through WebGL/);
+    expect(browserGapNotice(['webgl2'])).toMatch(/^This browser has no WebGL 2, so the GPU trains only through WebGPU/);
     const text = browserGapNotice(['webgpu', 'webgl2', 'simd', 'sharedMemory']) ?? '';
-    expect(text).toMatch(/^This browser has no WebGPU, so the GPU is used through WebGL/);
-    expect(text).toMatch(/no WebGL 2, so the GPU is used only through WebGPU/);
+    // Without either GPU path the notice says the CPU trains, not that each stands in for the other.
+    expect(text).toMatch(/^This browser has no GPU access for training \(neither WebGPU nor WebGL 2\), so the CPU trains/);
+    expect(text).not.toMatch(/through WebGL|through WebGPU/);
     expect(text).toMatch(/no WebAssembly SIMD, so the CPU trains without the app's fast kernels.*several times slower/);
     expect(text).toMatch(/and no shared memory between threads, so WebAssembly trains on one core\. Everything else works as usual\.$/);
     expect(browserGapNotice(['sharedMemory'])).toBe('This browser has no shared memory between threads, so WebAssembly trains on one core. Everything else works as usual.');
