@@ -2,7 +2,7 @@
 // tfjs's own wasm kernel (XNNPACK for this untransposed case) against the engine's SIMD GEMM, on
 // operands already in its memory and through the registered tfjs kernel (copies included).
 import * as tf from '@tensorflow/tfjs';
-import { loadKernelModule } from '../engine/kernelModule';
+import { instantiateKernels, kernelBuild, loadKernelModule, type KernelBuild, type KernelModule } from '../engine/kernelModule';
 import { installWasmKernels } from '../engine/wasmKernels';
 import { activateBackend, setEngineKernelsEnabled, wasmThreads } from '../backends/activate';
 
@@ -14,6 +14,10 @@ export interface GemmBenchResult {
   /** GFLOP/s of tf.matMul on the wasm backend with the engine's kernels (copies in and out included). */
   engineKernelGflops: number;
   threads: number;
+  /** The engine build in use: relaxed SIMD (fused multiply-add) where the browser validates it. */
+  build: KernelBuild;
+  /** GFLOP/s of the plain SIMD128 build on the same operands, for the gain of the relaxed one (null when plain runs). */
+  plainEngineGflops: number | null;
 }
 
 interface WorkerScope {
@@ -51,12 +55,8 @@ function tfMatMulRate(seconds: number): number {
   return rate;
 }
 
-async function run(seconds: number): Promise<GemmBenchResult> {
-  setEngineKernelsEnabled(false);
-  await activateBackend('wasm');
-  const tfjsGflops = tfMatMulRate(seconds);
-
-  const kernels = await loadKernelModule();
+/** The engine's GEMM on operands already in its memory. */
+function engineRate(kernels: KernelModule, seconds: number): number {
   kernels.reset();
   const aAt = kernels.allocFloats(M * K);
   const bAt = kernels.allocFloats(K * N);
@@ -65,14 +65,26 @@ async function run(seconds: number): Promise<GemmBenchResult> {
   for (let i = 0; i < M * K; i++) floats[aAt / 4 + i] = Math.sin(i);
   for (let i = 0; i < K * N; i++) floats[bAt / 4 + i] = Math.cos(i);
   const mark = kernels.allocFloats(0);
-  const engineGflops = bestGflops(() => {
+  const rate = bestGflops(() => {
     kernels.gemmAt(aAt, bAt, cAt, M, N, K, false, false);
     kernels.rewind(mark);
   }, seconds);
+  kernels.reset();
+  return rate;
+}
+
+async function run(seconds: number): Promise<GemmBenchResult> {
+  setEngineKernelsEnabled(false);
+  await activateBackend('wasm');
+  const tfjsGflops = tfMatMulRate(seconds);
+
+  const engineGflops = engineRate(await loadKernelModule(), seconds);
+  const build = kernelBuild();
+  const plainEngineGflops = build === 'simd' ? null : engineRate(await instantiateKernels('simd'), seconds);
 
   await installWasmKernels();
   const engineKernelGflops = tfMatMulRate(seconds);
-  return { tfjsGflops, engineGflops, engineKernelGflops, threads: wasmThreads() };
+  return { tfjsGflops, engineGflops, engineKernelGflops, threads: wasmThreads(), build, plainEngineGflops };
 }
 
 scope.onmessage = async ({ data }) => {

@@ -9,12 +9,13 @@
 // the loss. The values are autodiff's within float32 rounding (only summation orders differ);
 // tests/unit/denseChain.test.ts holds the two to a relative error under 1e-4.
 import * as tf from '../lib/tf';
-import { ACTIVATION_CODES, type KernelModule } from './kernelModule';
+import { layOutRows, runSplitStep, type ChainOperands, type RowSplitRunner, type ThreadLayout } from './chainLayout';
+import { runChainRows } from './chainRows';
+import type { ChainActivation, ChainLoss } from './chainTypes';
+import type { KernelModule } from './kernelModule';
 import { copyIn, copyOut, type WasmBackendLike } from './wasmHeap';
 
-/** Activations the chain differentiates: every one a dense layer of this app uses. */
-export const CHAIN_ACTIVATIONS = ['linear', 'relu', 'elu', 'tanh', 'sigmoid'] as const;
-export type ChainActivation = (typeof CHAIN_ACTIVATIONS)[number];
+export { CHAIN_ACTIVATIONS, type ChainActivation, type ChainLoss } from './chainTypes';
 
 export interface ChainLayer {
   /** [inputs, units], float32 on the wasm backend. */
@@ -24,8 +25,6 @@ export interface ChainLayer {
   activation: ChainActivation;
 }
 
-/** The reconstruction loss, a mean over every value; BCE clips predictions to [epsilon, 1 - epsilon]. */
-export type ChainLoss = { kind: 'mse' } | { kind: 'bce'; epsilon: number };
 
 /**
  * A gradient added at one layer's output on the way back, for a penalty on that output (the code
@@ -72,7 +71,9 @@ function checkShapes(layers: readonly ChainLayer[], input: tf.Tensor, target: tf
 /**
  * Loss of `target` against the chain's output for `input` (both [rows, ...], one image per row),
  * and its gradient for every kernel and bias, as fresh wasm tensors the caller disposes. The
- * current backend must be tfjs's wasm backend.
+ * current backend must be tfjs's wasm backend. With `threads` (and no penalty, whose sparsity
+ * terms need the whole batch's code at once) the rows are cut into its slices, run on its threads,
+ * and their gradients summed: the same sums in another order.
  */
 export function denseChainGradients(
   engine: KernelModule,
@@ -81,78 +82,55 @@ export function denseChainGradients(
   target: tf.Tensor,
   loss: ChainLoss,
   penalty?: OutputPenalty,
+  threads?: RowSplitRunner,
 ): ChainGradients {
   const backend = tf.backend() as unknown as WasmBackendLike;
   const { rows, widths } = checkShapes(layers, input, target);
-  const x = engine.exports;
-  engine.reset();
-  const inputAt = copyIn(engine, backend, input);
-  const targetAt = copyIn(engine, backend, target);
-  const kernelsAt = layers.map((layer) => copyIn(engine, backend, layer.kernel));
-  const biasesAt = layers.map((layer) => (layer.bias ? copyIn(engine, backend, layer.bias) : -1));
+  const split = threads && !penalty && rows >= threads.slices ? threads : null;
+  const kernels = split ? split.kernels : engine;
+  kernels.reset();
+  const inputAt = copyIn(kernels, backend, input);
+  const operands: ChainOperands = {
+    widths,
+    activations: layers.map((layer) => layer.activation),
+    loss,
+    rows,
+    inputAt,
+    // A plain autoencoder's input is its target: one copy serves both (nothing writes to either).
+    targetAt: target === input ? inputAt : copyIn(kernels, backend, target),
+    kernelsAt: layers.map((layer) => copyIn(kernels, backend, layer.kernel)),
+    biasesAt: layers.map((layer) => (layer.bias ? copyIn(kernels, backend, layer.bias) : -1)),
+  };
 
-  // Forward: every layer's output is kept for the backward pass (activation gradients read it).
-  const outputsAt = [inputAt];
-  for (const [index, layer] of layers.entries()) {
-    const [inputs, units] = [widths[index], widths[index + 1]];
-    const out = engine.allocFloats(rows * units);
-    product(engine, outputsAt[index], kernelsAt[index], out, rows, units, inputs, false, false);
-    if (layer.bias) x.addBias(out, rows, units, biasesAt[index], units);
-    x.activate(out, rows * units, ACTIVATION_CODES[layer.activation], 0);
-    outputsAt.push(out);
-  }
-
-  // The loss and its gradient at the output.
-  const outputs = rows * widths[layers.length];
-  let gradientAt = engine.allocFloats(outputs);
-  const last = outputsAt[layers.length];
-  const sum =
-    loss.kind === 'bce'
-      ? x.bceLossGrad(last, targetAt, gradientAt, outputs, loss.epsilon, 1 - loss.epsilon, 1 / outputs)
-      : x.mseLossGrad(last, targetAt, gradientAt, outputs, 1 / outputs);
-
-  // Backward, last layer first.
+  let lossSum = 0;
   let penaltyValue = 0;
-  const kernelGradsAt: number[] = [];
-  const biasGradsAt: number[] = [];
-  for (let index = layers.length - 1; index >= 0; index--) {
-    const [inputs, units] = [widths[index], widths[index + 1]];
-    const layer = layers[index];
-    if (penalty?.layer === index) {
-      const floats = engine.floats();
-      const view = (at: number) => floats.subarray(at / 4, at / 4 + rows * units);
-      penaltyValue = penalty.apply(view(outputsAt[index + 1]), view(gradientAt), rows, units);
-    }
-    x.activationGrad(gradientAt, outputsAt[index + 1], rows * units, ACTIVATION_CODES[layer.activation], 0);
-    kernelGradsAt[index] = engine.allocFloats(inputs * units);
-    product(engine, outputsAt[index], gradientAt, kernelGradsAt[index], inputs, units, rows, true, false);
-    if (layer.bias) {
-      biasGradsAt[index] = engine.allocFloats(units);
-      x.columnSums(gradientAt, rows, units, biasGradsAt[index]);
-    }
-    if (index > 0) {
-      const previous = engine.allocFloats(rows * inputs);
-      product(engine, gradientAt, kernelsAt[index], previous, rows, inputs, units, false, true);
-      gradientAt = previous;
-    }
+  let result: ThreadLayout;
+  if (split) {
+    ({ lossSum, gradients: result } = runSplitStep(operands, split));
+  } else {
+    result = layOutRows(kernels, operands, 0, rows);
+    const atLayerOutput = penalty
+      ? (layer: number, outputAt: number, deltaAt: number) => {
+          if (layer !== penalty.layer) return 0;
+          const floats = kernels.floats();
+          const count = rows * widths[layer + 1];
+          const view = (at: number) => floats.subarray(at / 4, at / 4 + count);
+          return penalty.apply(view(outputAt), view(deltaAt), rows, widths[layer + 1]);
+        }
+      : undefined;
+    ({ lossSum, penalty: penaltyValue } = runChainRows(kernels.exports, result.job, atLayerOutput));
   }
 
   const toTensor = (at: number, shape: number[]): tf.Tensor => {
     const info = backend.makeOutput(shape, 'float32');
-    copyOut(engine, backend, at, info);
+    copyOut(kernels, backend, at, info);
     return tf.engine().makeTensorFromTensorInfo(info);
   };
+  const outputs = rows * widths[layers.length];
   return {
-    reconstruction: sum / outputs,
+    reconstruction: lossSum / outputs,
     penalty: penaltyValue,
-    kernels: layers.map((layer, index) => toTensor(kernelGradsAt[index], [...layer.kernel.shape])),
-    biases: layers.map((layer, index) => (layer.bias ? toTensor(biasGradsAt[index], [...layer.bias.shape]) : null)),
+    kernels: layers.map((layer, index) => toTensor(result.job.layers[index].kernelGradAt, [...layer.kernel.shape])),
+    biases: layers.map((layer, index) => (layer.bias ? toTensor(result.job.layers[index].biasGradAt, [...layer.bias.shape]) : null)),
   };
-}
-
-/** C = op(A) . op(B) with the GEMM's packing scratch given back at once. */
-function product(engine: KernelModule, a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean): void {
-  const mark = engine.allocFloats(0);
-  engine.gemmAt(a, b, c, m, n, k, transA, transB);
-  engine.rewind(mark);
 }

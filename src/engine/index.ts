@@ -18,4 +18,4 @@
 // - Convolutions: im2col (or col2im for the input gradient and transposed convolutions) per chunk of
 //   images sized to stay in L2, then the same GEMM.
 export { installWasmKernels, uninstallWasmKernels, wasmKernelsInstalled } from './wasmKernels';
-export { loadKernelModule, kernelsSupported, type KernelModule } from './kernelModule';
+export { loadKernelModule, kernelsSupported, kernelBuild, type KernelBuild, type KernelModule } from './kernelModule';

@@ -1,8 +1,8 @@
 // Loads the engine's WebAssembly kernels (generated from assembly/kernels.ts) and manages their
 // memory: a bump allocator that is reset before each operation and grows the memory when needed.
-import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm.js';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernelsWasm.js';
 
-interface KernelExports {
+export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   gemmScratchBytes(m: number, n: number, k: number): number;
@@ -28,6 +28,7 @@ interface KernelExports {
     w: number, g: number, m: number, v: number, count: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepSize: number, epsilon: number,
   ): void;
+  accumulate(dst: number, src: number, count: number): void;
 }
 
 /** Activation codes shared with assembly/kernels.ts. */
@@ -103,21 +104,56 @@ export class KernelModule {
 let loading: Promise<KernelModule> | null = null;
 let loaded: KernelModule | null = null;
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(KERNELS_WASM_BASE64);
+/** Which of the two builds runs: relaxed SIMD (fused multiply-add) where the engine has it, else plain SIMD128. */
+export type KernelBuild = 'relaxed-simd' | 'simd';
+
+function decodeBase64(text64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(text64);
   const bytes = new Uint8Array(new ArrayBuffer(text.length));
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
 
-/** Compile and instantiate the kernels once (WebAssembly SIMD128 needed; rejects without it). */
+/** The bytes of one build (the tests compare the two where both run). */
+export function kernelBytes(build: KernelBuild): Uint8Array<ArrayBuffer> {
+  return decodeBase64(build === 'relaxed-simd' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64);
+}
+
+let chosenBuild: KernelBuild | null = null;
+
+/**
+ * The build this engine runs, decided once by validating the relaxed bytes: Chrome 114+ and
+ * Firefox 146+ take it; Safari and Node 20 without --experimental-wasm-relaxed-simd get the plain one.
+ */
+export function kernelBuild(): KernelBuild {
+  if (chosenBuild === null) {
+    let relaxed = false;
+    try {
+      relaxed = typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes('relaxed-simd'));
+    } catch {
+      relaxed = false;
+    }
+    chosenBuild = relaxed ? 'relaxed-simd' : 'simd';
+  }
+  return chosenBuild;
+}
+
+function wasmBytes(): Uint8Array<ArrayBuffer> {
+  return kernelBytes(kernelBuild());
+}
+
+/** A fresh instance of one build with its own memory (tests and the bench compare the builds). */
+export async function instantiateKernels(build: KernelBuild): Promise<KernelModule> {
+  const module = await WebAssembly.compile(kernelBytes(build));
+  return new KernelModule(await WebAssembly.instantiate(module, {}));
+}
+
+/** Compile and instantiate this thread's kernels once, the build `kernelBuild()` names (SIMD128 needed; rejects without it). */
 export function loadKernelModule(): Promise<KernelModule> {
-  loading ??= WebAssembly.compile(wasmBytes())
-    .then((module) => WebAssembly.instantiate(module, {}))
-    .then((instance) => {
-      loaded = new KernelModule(instance);
-      return loaded;
-    });
+  loading ??= instantiateKernels(kernelBuild()).then((instance) => {
+    loaded = instance;
+    return loaded;
+  });
   return loading;
 }
 

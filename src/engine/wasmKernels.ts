@@ -1,19 +1,27 @@
 // Replacement kernels for the tfjs wasm backend: BatchMatMul and _FusedMatMul through the engine's
-// SIMD GEMM (every transpose combination at full speed), and Conv2D, Conv2DBackpropInput and the
-// missing Conv2DBackpropFilter through im2col / col2im and the same GEMM. Operands are copied from
+// SIMD GEMM (every transpose combination at full speed); Conv2D, FusedConv2D, Conv2DBackpropInput and
+// the missing Conv2DBackpropFilter through the engine's direct NHWC kernels (convKernels.ts) where
+// their channel counts suit them, else through im2col / col2im and the same GEMM; and Sum over the
+// leading axes (a bias gradient) as column sums. Operands are copied from
 // the backend's heap into the engine's memory and the result back; the copies cost a few percent
 // of a product (see docs/engine.md, "What was measured, and the choice it led to"). Identity
 // shares its input's data instead of copying it, as the CPU backend's does: the gradient tape
 // clones every tensor it saves.
 import * as tf from '../lib/tf';
 import { ACTIVATION_CODES, loadKernelModule, type EngineActivation, type KernelModule } from './kernelModule';
+import {
+  conv2dFilterGrad, conv2dForward, conv2dInputGrad, coversFilterGrad, coversForward, coversInputGrad,
+} from './convKernels';
+import { leadingAxesSum } from './leadingSum';
 import { copyIn, copyOut, type WasmBackendLike } from './wasmHeap';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type KernelResult = ReturnType<tf.KernelFunc>;
 
 /** Kernels this module replaces or adds, by tfjs kernel name. */
-const KERNEL_NAMES = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Identity'] as const;
+const KERNEL_NAMES = [
+  'BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Identity', 'Sum',
+] as const;
 type EngineKernelName = (typeof KERNEL_NAMES)[number];
 
 /** The backend's own kernels, kept to serve the cases ours do not cover (other dtypes, odd broadcasts). */
@@ -180,6 +188,10 @@ function conv2d(args: KernelArgs): KernelResult {
   const rowsPerImage = info.outHeight * info.outWidth;
   const depth = info.filterHeight * info.filterWidth * info.inChannels;
   if (info.batchSize * rowsPerImage * info.outChannels === 0) return out;
+  if (coversForward(info)) {
+    conv2dForward(engine, backend, info, x, filter, undefined, out);
+    return out;
+  }
   engine.reset();
   const xAt = copyIn(engine, backend, x);
   const filterAt = copyIn(engine, backend, filter);
@@ -206,6 +218,10 @@ function conv2dBackpropFilter(args: KernelArgs): KernelResult {
   if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
   const info = convInfo(x.shape, attrs.filterShape, { ...attrs, dilations: 1 });
   const out = backend.makeOutput([...attrs.filterShape], 'float32');
+  if (coversFilterGrad(info) && x.dtype === 'float32') {
+    conv2dFilterGrad(engine, backend, info, x, dy, out);
+    return out;
+  }
   const rowsPerImage = info.outHeight * info.outWidth;
   const depth = info.filterHeight * info.filterWidth * info.inChannels;
   engine.reset();
@@ -238,6 +254,10 @@ function conv2dBackpropInput(args: KernelArgs): KernelResult {
   const depth = info.filterHeight * info.filterWidth * info.inChannels;
   const imageFloats = info.inHeight * info.inWidth * info.inChannels;
   if (info.batchSize * imageFloats === 0) return out;
+  if (coversInputGrad(info)) {
+    conv2dInputGrad(engine, backend, info, dy, filter, out);
+    return out;
+  }
   engine.reset();
   const dyAt = copyIn(engine, backend, dy);
   const filterAt = copyIn(engine, backend, filter);
@@ -259,6 +279,43 @@ function conv2dBackpropInput(args: KernelArgs): KernelResult {
 }
 
 /**
+ * Conv2D with bias and activation (what tfjs-layers dispatches for a conv layer with a linear
+ * activation under a gradient tape, and for ReLU / ELU layers outside one): the direct kernel adds the
+ * bias per channel and the engine's activation pass follows. Anything else goes to XNNPACK.
+ */
+function fusedConv2d(args: KernelArgs): KernelResult {
+  const { x, filter, bias, preluActivationWeights } = args.inputs as {
+    x: tf.TensorInfo;
+    filter: tf.TensorInfo;
+    bias?: tf.TensorInfo;
+    preluActivationWeights?: tf.TensorInfo;
+  };
+  const attrs = args.attrs as unknown as ConvAttrs & { activation: string; leakyreluAlpha?: number };
+  const backend = args.backend as unknown as WasmBackendLike;
+  const engine = kernels;
+  const activation = attrs.activation as EngineActivation;
+  if (!engine || x.dtype !== 'float32' || preluActivationWeights || !(activation in ACTIVATION_CODES) || attrs.dataFormat === 'NCHW') {
+    return delegate('FusedConv2D', args);
+  }
+  const info = convInfo(x.shape, filter.shape, attrs);
+  const biasFits = !bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === info.outChannels);
+  if (!coversForward(info) || !biasFits) return delegate('FusedConv2D', args);
+  const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
+  const count = tf.util.sizeFromShape(out.shape);
+  if (count === 0) return out;
+  conv2dForward(engine, backend, info, x, filter, bias, out, (result) =>
+    engine.exports.activate(result, count, ACTIVATION_CODES[activation], attrs.leakyreluAlpha ?? 0.2),
+  );
+  return out;
+}
+
+/** Sum over every axis but the last (a conv layer's bias gradient), which tfjs wasm does by transposing first. */
+function sum(args: KernelArgs): KernelResult {
+  const engine = kernels;
+  return (engine && leadingAxesSum(engine, args)) || delegate('Sum', args);
+}
+
+/**
  * The backend's Identity copies its input; under a gradient tape tfjs clones every tensor it saves
  * for backpropagation (about 50 per dense training step, a fifth of the step's time). No wasm
  * kernel writes into its inputs, so sharing the data, as Reshape and the CPU backend do, is safe.
@@ -275,9 +332,11 @@ const IMPLEMENTATIONS: Record<EngineKernelName, tf.KernelFunc> = {
   BatchMatMul: batchMatMul as tf.KernelFunc,
   _FusedMatMul: fusedMatMul as tf.KernelFunc,
   Conv2D: conv2d as tf.KernelFunc,
+  FusedConv2D: fusedConv2d as tf.KernelFunc,
   Conv2DBackpropInput: conv2dBackpropInput as tf.KernelFunc,
   Conv2DBackpropFilter: conv2dBackpropFilter as tf.KernelFunc,
   Identity: identity as tf.KernelFunc,
+  Sum: sum as tf.KernelFunc,
 };
 
 /**

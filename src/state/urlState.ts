@@ -32,6 +32,11 @@ const KEYS: Record<AnySettingField, string> = {
 const BACKEND_KEY = 'backend';
 /** `offline=now`: store the app for offline use at once rather than at the first quiet moment. */
 const OFFLINE_KEY = 'offline';
+/**
+ * `threads=N`: at most N threads train on the CPU. The training worker reads it from the page's
+ * address when it starts (train/engines/engineThreads.ts); here it is only checked.
+ */
+const THREADS_KEY = 'threads';
 const PROJECTION_KEY = 'projection';
 const PROJECTIONS: readonly ProjectionKind[] = ['none', 'pca', 'umap'];
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -78,6 +83,10 @@ export function readUrlSettings(hash: string, defaults: RawSettings, inputShape:
     if (key === OFFLINE_KEY) {
       if (value === 'now') offlineNow = true;
       else problems.push(`The link's offline=${quoteLinkText(value)} is unknown (use offline=now); the app is stored for offline use when the page is idle.`);
+      continue;
+    }
+    if (key === THREADS_KEY) {
+      if (!/^[1-9]\d?$/.test(value)) problems.push(`The link's threads=${quoteLinkText(value)} is not a whole number from 1 to 99; the cores decide how many threads train.`);
       continue;
     }
     if (key === BACKEND_KEY) {

@@ -2,6 +2,7 @@
 // loaded: its own bundle (tfjs and the session, a few MB) then loads and starts its backend while
 // the page's bundle is still being fetched and run, instead of after it. That was the longest wait
 // between opening the page and an enabled Train. The client takes the worker over when it starts.
+import { threadLimitFromHash, trainingWorkerName } from './engines/engineThreads';
 
 /** A worker started early, with what it said before anyone listened. */
 export interface StartedWorker {
@@ -13,7 +14,9 @@ export interface StartedWorker {
 let early: StartedWorker | null = null;
 
 export function createTrainingWorker(): Worker {
-  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  // A thread limit in the link (`threads=1`) reaches the worker through its name.
+  const name = trainingWorkerName(threadLimitFromHash(globalThis.location?.hash ?? ''));
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
 }
 
 /** Start the training worker now; where workers cannot start, the client finds out itself later. */

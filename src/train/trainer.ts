@@ -12,7 +12,7 @@ import type { WeightSnapshot } from '../model/weights';
 import { describeNetwork, type NetworkLayout } from '../model/layout';
 import { datasetImages, type DatasetImages } from './engines/datasetImages';
 import { freeAll } from './engines/freeAll';
-import { pickGpuEngine, pickTrainingEngine } from './engines/pickEngine';
+import { pickPreparedEngine, pickTrainingEngine } from './engines/pickEngine';
 import type { EngineParts, TrainingEngine } from './engines/trainingEngine';
 import { deriveSeeds, streamSeed } from './seedStreams';
 import { INFERENCE_BATCH, ModelInference, namedTerms } from './trainerInference';
@@ -108,7 +108,7 @@ export class Trainer {
     const trainer = new Trainer(config, data);
     try {
       if (state) trainer.importState(state);
-      await trainer.adoptGpuEngine();
+      await trainer.adoptPreparedEngine();
     } catch (error) {
       trainer.dispose();
       throw error;
@@ -336,8 +336,8 @@ export class Trainer {
    * synchronously, with its weights and Adam state (the way a run moves between backends). Runs
    * once, before the first step.
    */
-  private async adoptGpuEngine(): Promise<void> {
-    const offer = await pickGpuEngine(this.engineParts, this.engine);
+  private async adoptPreparedEngine(): Promise<void> {
+    const offer = await pickPreparedEngine(this.engineParts, this.engine);
     if (!offer) return;
     if (!('engine' in offer)) {
       this.engineUnavailable = offer.unavailable;

@@ -35,6 +35,12 @@ describe('settings in the link', () => {
     expect(bad.problems).toHaveLength(3);
   });
 
+  it('accepts threads=N for the training worker, and reports a value that is not a small whole number', () => {
+    expect(readUrlSettings('#threads=1', DEFAULT_RAW_SETTINGS, SHAPE).problems).toEqual([]);
+    expect(readUrlSettings('#threads=0', DEFAULT_RAW_SETTINGS, SHAPE).problems).toEqual([expect.stringMatching(/threads=.*0.* is not a whole number from 1 to 99/)]);
+    expect(readUrlSettings('#threads=two', DEFAULT_RAW_SETTINGS, SHAPE).problems).toHaveLength(1);
+  });
+
   it('reads offline=now, and reports any other offline value while the page stores itself as usual', () => {
     expect(readUrlSettings('#offline=now', DEFAULT_RAW_SETTINGS, SHAPE)).toMatchObject({ offlineNow: true, problems: [] });
     expect(readUrlSettings('#epochs=5', DEFAULT_RAW_SETTINGS, SHAPE).offlineNow).toBe(false);

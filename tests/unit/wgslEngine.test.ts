@@ -9,7 +9,7 @@ import { buildAutoencoder, type Autoencoder } from '../../src/model/build';
 import type { AutoencoderSpec, ExperimentConfig } from '../../src/model/spec';
 import { snapshotWeights } from '../../src/model/weights';
 import { datasetImages } from '../../src/train/engines/datasetImages';
-import { pickGpuEngine } from '../../src/train/engines/pickEngine';
+import { pickPreparedEngine } from '../../src/train/engines/pickEngine';
 import { buildWgslEngine } from '../../src/train/engines/wgslEngine';
 import { TfjsAutodiffEngine } from '../../src/train/engines/tfjsAutodiffEngine';
 import type { EngineParts, TrainingEngine } from '../../src/train/engines/trainingEngine';
@@ -48,7 +48,7 @@ function partsFor(model: Autoencoder): EngineParts {
 async function wgslEngine(parts: EngineParts): Promise<TrainingEngine> {
   const autodiff = new TfjsAutodiffEngine(parts);
   try {
-    const offer = await pickGpuEngine(parts, autodiff);
+    const offer = await pickPreparedEngine(parts, autodiff);
     if (!offer || !('engine' in offer)) throw new Error(`no WGSL engine: ${offer ? offer.unavailable : 'not applicable'}`);
     return offer.engine;
   } finally {

@@ -13,6 +13,18 @@ const KC: i32 = 256;
 const NC: i32 = 512;
 
 /**
+ * acc + a * b on four lanes. The relaxed-SIMD build (--enable relaxed-simd) fuses it into one
+ * multiply-add where the CPU has FMA (its rounding may then differ from the plain build's in the
+ * last bit, which relaxed_madd allows); the plain SIMD128 build keeps the separate multiply and add.
+ */
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/**
  * Pack rows [row0, row0 + rows) x depth [k0, k0 + kc) of op(A) into strips of 4 rows, depth-major:
  * strip s holds, for each kk, the 4 values A[row0 + 4s + r][k0 + kk]. Missing rows are zero.
  * op(A)[i][k] is a[i * lda + k], or a[k * lda + i] when transposed.
@@ -94,23 +106,23 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i3
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     const a0 = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
     const a1 = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
     const a2 = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
     const a3 = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
     const a4 = v128.load32_splat(pa, 16);
-    c40 = f32x4.add(c40, f32x4.mul(a4, b0));
-    c41 = f32x4.add(c41, f32x4.mul(a4, b1));
+    c40 = madd(a4, b0, c40);
+    c41 = madd(a4, b1, c41);
     const a5 = v128.load32_splat(pa, 20);
-    c50 = f32x4.add(c50, f32x4.mul(a5, b0));
-    c51 = f32x4.add(c51, f32x4.mul(a5, b1));
+    c50 = madd(a5, b0, c50);
+    c51 = madd(a5, b1, c51);
     pa += 24;
     pb += 32;
   }
@@ -431,3 +443,20 @@ export function adam(
 export function heapBase(): usize {
   return __heap_base;
 }
+
+/** dst[i] += src[i] for `count` floats: the threaded engine sums each thread's partial gradients. */
+export function accumulate(dst: usize, src: usize, count: i32): void {
+  const vectors = count & ~3;
+  let i = 0;
+  for (; i < vectors; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(src + at)));
+  }
+  for (; i < count; i++) {
+    const at = <usize>i << 2;
+    store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));
+  }
+}
+
+// Direct convolution kernels (assembly/conv.ts), compiled into this one module.
+export * from './conv';

@@ -4,6 +4,7 @@
 // corrupted input is drawn by the model as before) and sparse (both penalties, written out below).
 // The variational and contractive kinds keep tfjs autodiff, with the engine's kernels underneath.
 import * as tf from '../../lib/tf';
+import type { RowSplitRunner } from '../../engine/chainLayout';
 import { CHAIN_ACTIVATIONS, denseChainGradients, type ChainActivation, type ChainLayer, type ChainLoss, type OutputPenalty } from '../../engine/denseChain';
 import { kernelModuleIfLoaded } from '../../engine/kernelModule';
 import { wasmKernelsInstalled } from '../../engine/wasmKernels';
@@ -22,8 +23,16 @@ export interface ChainStep {
 export interface DenseChainPlan {
   /** Whether the hand-written path can run now: the wasm backend with the engine loaded and installed. */
   ready(): boolean;
-  /** The step's terms and gradients for `input` (what the encoder sees) against the clean `target`. */
-  gradients(input: tf.Tensor, target: tf.Tensor): ChainStep;
+  /** Whether the step can be split by rows between threads: not with a penalty on the whole batch's code. */
+  readonly splitsByRows: boolean;
+  /** The chain's layers (encoder's, then decoder's) in the trainer's variables. */
+  readonly layers: readonly MappedLayer[];
+  readonly loss: ChainLoss;
+  /**
+   * The step's terms and gradients for `input` (what the encoder sees) against the clean `target`,
+   * on `threads` where given and the step splits by rows.
+   */
+  gradients(input: tf.Tensor, target: tf.Tensor, threads?: RowSplitRunner): ChainStep;
 }
 
 export interface MappedLayer {
@@ -133,7 +142,10 @@ export function planDenseChain(model: Autoencoder, variables: readonly tf.Variab
   const termNames = model.termNames;
   return {
     ready: () => tf.getBackend() === 'wasm' && wasmKernelsInstalled() && kernelModuleIfLoaded() !== null,
-    gradients(input, target) {
+    splitsByRows: penalty === undefined,
+    layers: mapped,
+    loss,
+    gradients(input, target, threads) {
       const engine = kernelModuleIfLoaded();
       if (!engine) throw new Error('The engine is not loaded.');
       const layers: ChainLayer[] = mapped.map((layer) => ({
@@ -141,7 +153,7 @@ export function planDenseChain(model: Autoencoder, variables: readonly tf.Variab
         bias: layer.biasIndex === null ? null : variables[layer.biasIndex],
         activation: layer.activation,
       }));
-      const result = denseChainGradients(engine, layers, input, target, loss, penalty);
+      const result = denseChainGradients(engine, layers, input, target, loss, penalty, threads);
       const gradients: tf.Tensor[] = new Array(variables.length);
       mapped.forEach((layer, i) => {
         gradients[layer.kernelIndex] = result.kernels[i];

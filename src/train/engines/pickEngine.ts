@@ -3,6 +3,7 @@
 import { DenseChainEngine } from './denseChainEngine';
 import { planDenseChain } from './denseChainPlan';
 import { TfjsAutodiffEngine } from './tfjsAutodiffEngine';
+import { buildThreadedChainEngine } from './threadedChainEngine';
 import type { EngineParts, TrainingEngine } from './trainingEngine';
 import { buildWgslEngine } from './wgslEngine';
 
@@ -15,16 +16,17 @@ export function pickTrainingEngine(parts: EngineParts): TrainingEngine {
   return new TfjsAutodiffEngine(parts);
 }
 
-/** What `pickGpuEngine` found: an engine to take over, or why the one that applies cannot run here. */
-export type GpuEngineOffer = { engine: TrainingEngine } | { unavailable: string };
+/** What `pickPreparedEngine` found: an engine to take over, or why the one that applies cannot run here. */
+export type PreparedEngineOffer = { engine: TrainingEngine } | { unavailable: string };
 
 /**
  * An engine that prepares asynchronously and beats `current` on this backend, loaded with
  * `current`'s weights and Adam state, or null where none applies (the caller keeps `current`).
- * The WGSL step, on WebGPU, for the dense chains it covers.
+ * The WGSL step, on WebGPU, for the dense chains it covers; on wasm, the dense chain's step on a
+ * pool of threads where memory can be shared.
  */
-export async function pickGpuEngine(parts: EngineParts, current: TrainingEngine): Promise<GpuEngineOffer | null> {
-  const offer = await buildWgslEngine(parts);
+export async function pickPreparedEngine(parts: EngineParts, current: TrainingEngine): Promise<PreparedEngineOffer | null> {
+  const offer = (await buildWgslEngine(parts)) ?? (await buildThreadedChainEngine(parts));
   if (!offer || !('engine' in offer)) return offer;
   try {
     await handOver(current, offer.engine);

@@ -3,7 +3,7 @@
 //
 // A new engine (a threaded wasm pool, say) goes in its own file in this folder and gets one entry
 // in pickEngine.ts, ahead of the engines it should win over where it can run: `pickTrainingEngine`
-// for an engine made synchronously, `pickGpuEngine` for one that must prepare asynchronously (the
+// for an engine made synchronously, `pickPreparedEngine` for one that must prepare asynchronously (the
 // WGSL step compiles its shaders), which the Trainer's `create` awaits before the first step and
 // hands the state to through the exports and imports below; nothing else changes. It is built
 // from `EngineParts` and provides a `TrainingEngine`:
