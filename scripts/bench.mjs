@@ -21,6 +21,13 @@
 //                            through the file input, and the app's map frame while zooming them
 //   wasmGemmGflops           best f32 GEMM rate of the wasm path, 256x784 @ 784x128 (tfjs's kernel or the
 //                            engine's, alone or through the tfjs kernel; each is listed too)
+//   threads                  how many threads trained in the app run (the Backend line's count)
+//   trainImgPerSecApp1Thread the same app run with the link's `threads=1`; threadScaling = trainImgPerSecApp /
+//                            trainImgPerSecApp1Thread (section `threads`, after `bare`)
+//   relaxedSimd              whether the engine runs its relaxed-SIMD build (fused multiply-add; chosen by
+//                            WebAssembly.validate); wasmGemmGflopsEngine is the build in use, and
+//                            wasmGemmGflopsEnginePlainSimd the plain SIMD128 build in the same page (null when
+//                            that is the one in use)
 //   trainGflops              trainImgPerSecApp x the dense model's training FLOP per image (on wasm only)
 //   trainShareOfGemmPeak     trainGflops / wasmGemmGflops
 //   convImgPerSecCpu         images/s of the convolutional kind in the app on wasm (no GPU)
@@ -40,6 +47,14 @@
 //   heapGrowthMbPer100Epochs the page's JS heap growth (after a full collection, DevTools protocol) over
 //                            100 epochs of a 128-image set, after a 5-epoch warm-up run of the same model;
 //                            tensorGrowthPer100Epochs the same for the page's and the worker's tensors
+//   pytorchDenseImgPerSec, pytorchConvImgPerSec
+//                            PyTorch training the default dense and conv models on this machine's CPU
+//                            (scripts/pytorch-reference.py: best thread count, median of 3 runs of 4 s)
+//   appVsPytorchDense        trainImgPerSecApp / pytorchDenseImgPerSec (null under --settings or without app)
+//   appVsPytorchConv         convImgPerSecCpu / pytorchConvImgPerSec (null without the engine section)
+//   pytorchSetup             torch version, the BLAS it loaded ("reference" is netlib's, several times
+//                            slower than OpenBLAS) and the best thread count of each model
+//   pytorchSkipped           why the four figures are null: no python3 (or $PYTHON) here imports torch
 // Usage: npm run bench [-- --seconds 60] [--settings "lr=0.005&batch=64"] [--no-bare] [--no-kinds]
 //                      [--kind-seconds 10] [--only app,bare]   (DIST_DIR=... benches another build folder)
 // Each part of the bench is one section below: a section that fails reports `<section>Error` and
@@ -86,6 +101,30 @@ async function readProgress(page) {
     const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(text);
     return match ? (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) : 0;
   });
+}
+
+/**
+ * Steps a second over about `seconds`, timed from one change of the progress line to a later one.
+ * On a GPU backend the line moves only when the loss is read (every 16 steps or 250 ms), so on a
+ * slow adapter a fixed window could open and close between two reads and count none, or catch a
+ * burst and count 16 too many; timing between changes counts only steps that were read. Waits up
+ * to three windows for a second change, then reports what it has (0 where nothing moved).
+ */
+async function stepsPerSecondBetweenReads(page, seconds) {
+  const changes = [];
+  const deadline = Date.now() + 3 * seconds * 1000;
+  let last = await readProgress(page);
+  while (Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    const step = await readProgress(page);
+    if (step === last) continue;
+    last = step;
+    changes.push({ step, time: Date.now() });
+    if (changes.length >= 2 && changes[changes.length - 1].time - changes[0].time >= seconds * 1000) break;
+  }
+  if (changes.length < 2) return 0;
+  const [first, end] = [changes[0], changes[changes.length - 1]];
+  return (end.step - first.step) / ((end.time - first.time) / 1000);
 }
 
 /** The app's training speed for one kind: auto-measured backend, `seconds` of training. */
@@ -139,10 +178,7 @@ async function benchBackendApp(browser, baseUrl, backend, seconds) {
     await page.getByRole('button', { name: 'Train' }).click();
     await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('.progress-head')?.textContent ?? ''), null, { timeout: 300_000 });
     await page.waitForTimeout(2000);
-    const stepAtStart = await readProgress(page);
-    const timeAtStart = Date.now();
-    await page.waitForTimeout(seconds * 1000);
-    const imagesPerSecond = (((await readProgress(page)) - stepAtStart) * batchSize) / ((Date.now() - timeAtStart) / 1000);
+    const imagesPerSecond = (await stepsPerSecondBetweenReads(page, seconds)) * batchSize;
     const text = await line.innerText();
     const trainedOn = /^Backend: (\w+)/.exec(text)[1];
     return { backend: trainedOn, engine: /trained by (.+)$/.exec(text.trim())?.[1] ?? null, imagesPerSecond: trainedOn === backend ? imagesPerSecond : null };
@@ -238,9 +274,9 @@ const knnValue = async (page) => {
   return value ? Number(value) : null;
 };
 
-async function benchApp(browser, baseUrl) {
+async function benchApp(browser, baseUrl, extraHash = '') {
   const page = await pageWatchingLongTasks(browser);
-  await page.goto(`${baseUrl}#${settingsHash}`);
+  await page.goto(`${baseUrl}#${[settingsHash, extraHash].filter(Boolean).join('&')}`);
   const line = page.getByRole('status').filter({ hasText: /^Backend: (webgpu|webgl|wasm|cpu)\b/ });
   await line.waitFor({ timeout: 180_000 });
   // Press Train the moment it can be pressed, as an impatient visitor would.
@@ -281,7 +317,10 @@ async function benchApp(browser, baseUrl) {
   const atEnd = await page.evaluate(() => ({ step: window.startupTimes.lastStep, time: window.startupTimes.lastStepAt }));
   const trainingEnded = /^(Done|Finished)/i.test((await page.locator('.progress-head').innerText().catch(() => '')).trim());
   await knnReads;
-  const backend = /^Backend: (\w+)/.exec(await line.innerText())[1];
+  const backendLine = await line.innerText();
+  const backend = /^Backend: (\w+)/.exec(backendLine)[1];
+  // "trained by wasm dense step, 2 threads": one thread where the line names no count.
+  const threads = Number(/, (\d+) threads\b/.exec(backendLine)?.[1] ?? 1);
   const backendReports = await page.locator('.backend-reports').innerText();
   const startup = await page.evaluate(() => window.startupTimes);
   const longTasks = await page.evaluate((start) => window.longTasks.filter((task) => task.start >= start), trainStart);
@@ -291,6 +330,7 @@ async function benchApp(browser, baseUrl) {
     backend,
     backendAtStart,
     backendReports,
+    threads,
     batchSize,
     trainEnabledMs: startup.trainEnabled,
     firstStepMs: startup.firstStep !== null && startup.trainClicked !== null ? startup.firstStep - startup.trainClicked : null,
@@ -360,6 +400,37 @@ async function benchMicro(browser, baseUrl) {
   return result;
 }
 
+/** What the pytorch section runs; PYTHON picks the interpreter, else the first of these that imports torch. */
+const PYTHON_CANDIDATES = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
+
+/**
+ * scripts/pytorch-reference.py: PyTorch training the app's two default models on this machine's
+ * CPU, best thread count. Returns its JSON, or { skipped: reason } where no candidate imports torch
+ * (a version manager's python3 can hide Debian's, hence the second candidate).
+ */
+async function benchPytorch() {
+  // Imported here so the browser sections never depend on them.
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  const run = promisify(execFile);
+  let python = null;
+  for (const candidate of [...new Set(PYTHON_CANDIDATES)]) {
+    try {
+      await run(candidate, ['-c', 'import torch'], { timeout: 120_000 });
+      python = candidate;
+      break;
+    } catch {
+      // Not there, or no torch in it: try the next.
+    }
+  }
+  if (!python) return { skipped: `no ${[...new Set(PYTHON_CANDIDATES)].join(' or ')} here imports torch (Debian: apt-get install python3-torch)` };
+  const script = fileURLToPath(new URL('./pytorch-reference.py', import.meta.url));
+  // Each thread count from 1 to the core count is timed for both models, so many cores take minutes.
+  const { stdout } = await run(python, [script], { timeout: 3_600_000, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout);
+}
+
 /**
  * The bench's sections, in order. Each returns some of the report's fields; one that throws adds
  * `<name>Error` instead, and the rest still run. New figures go in a new section (or a new field of
@@ -378,6 +449,7 @@ const SECTIONS = [
         trainEnabledMs: round(app.trainEnabledMs, 0),
         firstStepMs: round(app.firstStepMs, 0),
         trainImgPerSecApp: round(app.trainImgPerSecApp, 0),
+        threads: app.threads,
         decodeP95Ms: round(app.decodeP95Ms),
         decodeCount: app.decodeCount,
         longestMainThreadTaskMs: round(app.longestMainThreadTaskMs, 0),
@@ -403,6 +475,21 @@ const SECTIONS = [
     },
   },
   {
+    // The same app run with training held to one thread by the link (`threads=1`), right after the
+    // first: what the engine's helper threads are worth on this machine.
+    name: 'threads',
+    async run({ browser, baseUrl, shared }) {
+      if (!shared.app) return { trainImgPerSecApp1Thread: null, threadScaling: null };
+      const one = await benchApp(browser, baseUrl, 'threads=1');
+      return {
+        trainImgPerSecApp1Thread: round(one.trainImgPerSecApp, 0),
+        threadScaling: round(shared.app.trainImgPerSecApp / one.trainImgPerSecApp, 3),
+        threadsInOneThreadRun: one.threads,
+        trainEnabledMs1Thread: round(one.trainEnabledMs, 0),
+      };
+    },
+  },
+  {
     // The CPU path against its own limit: the best f32 GEMM the page reaches (256x784 @ 784x128),
     // the app's training rate in GFLOP/s (FLOP counted from the layer sizes), and the conv kind on wasm.
     name: 'engine',
@@ -411,11 +498,14 @@ const SECTIONS = [
       const wasmGemmGflops = Math.max(gemm.tfjsGflops, gemm.engineGflops, gemm.engineKernelGflops);
       const trainGflops = shared.app?.backend === 'wasm' ? (shared.app.trainImgPerSecApp * gemm.trainingFlopsPerImage) / 1e9 : null;
       const conv = await benchKindApp(browser, baseUrl, 'convolutional&backend=wasm', kindSeconds);
+      shared.convImgPerSecCpu = conv.backend === 'wasm' ? conv.imagesPerSecond : null;
       return {
         wasmGemmGflops: round(wasmGemmGflops),
         wasmGemmGflopsTfjs: round(gemm.tfjsGflops),
         wasmGemmGflopsEngine: round(gemm.engineGflops),
         wasmGemmGflopsEngineKernel: round(gemm.engineKernelGflops),
+        relaxedSimd: gemm.build === 'relaxed-simd',
+        wasmGemmGflopsEnginePlainSimd: round(gemm.plainEngineGflops),
         trainGflops: round(trainGflops),
         trainShareOfGemmPeak: trainGflops === null ? null : round(trainGflops / wasmGemmGflops, 3),
         convImgPerSecCpu: conv.backend === 'wasm' ? round(conv.imagesPerSecond, 0) : null,
@@ -502,6 +592,27 @@ const SECTIONS = [
     name: 'leaks',
     async run({ browser, baseUrl }) {
       return benchLeaks(browser, baseUrl);
+    },
+  },
+  {
+    // A native framework training the same default models on this machine's CPU: the yardstick the
+    // app's rates are read against. It loads every core for minutes: keep it after the browser sections.
+    name: 'pytorch',
+    async run({ shared }) {
+      const torch = await benchPytorch();
+      if (torch.skipped) {
+        return { pytorchDenseImgPerSec: null, pytorchConvImgPerSec: null, appVsPytorchDense: null, appVsPytorchConv: null, pytorchSkipped: torch.skipped };
+      }
+      const dense = torch.dense.imgPerSec;
+      const conv = torch.conv.imgPerSec;
+      return {
+        pytorchDenseImgPerSec: round(dense, 0),
+        pytorchConvImgPerSec: round(conv, 0),
+        // The script trains the default dense model; the app trained another one under --settings.
+        appVsPytorchDense: shared.app && !settingsHash ? round(shared.app.trainImgPerSecApp / dense, 3) : null,
+        appVsPytorchConv: shared.convImgPerSecCpu ? round(shared.convImgPerSecCpu / conv, 3) : null,
+        pytorchSetup: { torch: torch.torch, blas: torch.blas, denseThreads: torch.dense.threads, convThreads: torch.conv.threads },
+      };
     },
   },
 ];
