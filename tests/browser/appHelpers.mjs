@@ -1,5 +1,7 @@
 // What the browser tests share: opening the app, reading its figures and canvases, asserting.
 
+import { readDecodedChecksum, readGlobalStep } from '../shared/pageReaders.mjs';
+
 export const BACKEND_LINE = /^Backend: (webgpu|webgl|wasm|cpu)\b/;
 const PROGRESS = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/;
 
@@ -29,23 +31,15 @@ export async function waitForMap(page) {
 
 /** Steps done so far, read from the progress line (of the first model on the page). */
 export async function globalStep(page) {
-  const text = await page.locator('.progress-head').first().innerText();
-  const match = PROGRESS.exec(text);
-  if (!match) throw new Error(`no progress figures in "${text}"`);
-  return (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]);
+  const step = await page.evaluate(readGlobalStep);
+  if (step === null) throw new Error(`no progress figures in "${await page.locator('.progress-head').first().innerText()}"`);
+  return step;
 }
 
 /** A checksum of a decoded image's pixels (the `index`-th on the page). */
-export function decodedChecksum(page, index = 0) {
-  return page
-    .getByRole('img', { name: 'Decoded image' })
-    .nth(index)
-    .evaluate((canvas) => {
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1_000_000_007;
-      return sum;
-    });
+export async function decodedChecksum(page, index = 0) {
+  await page.getByRole('img', { name: 'Decoded image' }).nth(index).waitFor();
+  return page.evaluate(readDecodedChecksum, index);
 }
 
 /** Non-white pixels inside the map canvas: how much of it the points cover. */

@@ -2,50 +2,12 @@
 // in class folders, CSV, broken files), picked through the "Load data files" input, and trained
 // on; a bad file must say which file and what is wrong, and leave the current model as it was.
 import { test } from './fixtures.mjs';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { assert, globalStep, openApp as openAppAt, pauseAndSettle, waitForMap } from './appHelpers.mjs';
+import { classPicture, corruptIdx, idxPair } from '../shared/dataFiles.mjs';
 
 // ---- fixtures ------------------------------------------------------------------------------
-
-/** A 28x28 picture of class `label` (a bar, a band or a square) nudged by `index`, so classes differ. */
-function classPicture(label, index, side = 28) {
-  const pixels = new Uint8Array(side * side);
-  const shift = (index % 7) - 3;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const cx = x - side / 2 - shift;
-      const cy = y - side / 2 + shift;
-      const inside = label === 0 ? Math.abs(cx) < 3 && Math.abs(cy) < 10
-        : label === 1 ? Math.abs(cy) < 3 && Math.abs(cx) < 10
-          : Math.abs(cx) < 7 && Math.abs(cy) < 7;
-      pixels[y * side + x] = inside ? 200 + ((x + y + index) % 55) : 0;
-    }
-  }
-  return pixels;
-}
-
-function idxFile(magic, dims, data) {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(magic, 0);
-  dims.forEach((dim, i) => header.writeUInt32BE(dim, 4 + 4 * i));
-  return Buffer.concat([header, Buffer.from(data)]);
-}
-
-/** 300 images of 3 classes as an IDX pair; the images file gzip'd, as MNIST is distributed. */
-function idxPair() {
-  const count = 300;
-  const images = new Uint8Array(count * 28 * 28);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = i % 3;
-    images.set(classPicture(labels[i], i), i * 28 * 28);
-  }
-  return [
-    { name: 'strokes-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: gzipSync(idxFile(0x803, [count, 28, 28], images)) },
-    { name: 'strokes-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: idxFile(0x801, [count], labels) },
-  ];
-}
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -108,12 +70,6 @@ function csvFile() {
     lines.push([label, ...classPicture(i % 2, i)].join(','));
   }
   return { name: 'bars-and-bands.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) };
-}
-
-/** An IDX images file whose magic number is wrong. */
-function corruptIdx() {
-  const file = idxFile(0x12345678, [10, 28, 28], new Uint8Array(10 * 28 * 28));
-  return { name: 'corrupt-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: file };
 }
 
 /** Two CIFAR-10 records: valid on their own, but not with a CSV. */

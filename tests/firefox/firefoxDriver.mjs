@@ -1,0 +1,156 @@
+// Firefox for the browser suite: found on this machine (never downloaded), launched by
+// puppeteer-core over WebDriver BiDi, one fresh browser context per page, and a page watched for
+// what a test wants absent. Playwright's Firefox driver does not work with Debian's Firefox ESR
+// (its protocol commands are refused), so this suite has its own small driver.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const INSTALL_HINT = 'Install Firefox ESR (Debian/Ubuntu: `apt-get install -y firefox-esr`) or set FIREFOX_PATH to a Firefox executable.';
+
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** FIREFOX_PATH if set, else /usr/bin/firefox-esr, else `firefox` on PATH. */
+export function findFirefox() {
+  const fromEnv = process.env.FIREFOX_PATH;
+  if (fromEnv) {
+    if (isExecutable(fromEnv)) return fromEnv;
+    throw new Error(`FIREFOX_PATH is set to ${fromEnv}, which is not an executable file. ${INSTALL_HINT}`);
+  }
+  if (isExecutable('/usr/bin/firefox-esr')) return '/usr/bin/firefox-esr';
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, 'firefox'))) return join(dir, 'firefox');
+  }
+  throw new Error(`No Firefox found for the Firefox suite. ${INSTALL_HINT}`);
+}
+
+export function launchFirefox() {
+  return puppeteer.launch({ browser: 'firefox', executablePath: findFirefox(), headless: true });
+}
+
+/** In the page, before its scripts: a service worker registration that never completes (as in the Chromium suite's fixtures). */
+function holdBackServiceWorker() {
+  if (globalThis.ServiceWorkerContainer) globalThis.ServiceWorkerContainer.prototype.register = () => new Promise(() => {});
+}
+
+/**
+ * In the page: keep the bytes of every download started through a temporary link to a Blob (the
+ * app's exports and session files). The Blob is kept when its URL is made: Firefox refuses a
+ * fetch of some blob: URLs from a script, so the URL is not read back.
+ */
+function keepDownloads() {
+  const { HTMLAnchorElement, URL, btoa } = globalThis;
+  const kept = [];
+  const blobs = new Map();
+  globalThis.__keptDownloads = kept;
+  const createObjectURL = URL.createObjectURL;
+  URL.createObjectURL = (object) => {
+    const url = createObjectURL.call(URL, object);
+    blobs.set(url, object);
+    return url;
+  };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    const blob = this.download ? blobs.get(this.href) : undefined;
+    if (blob) {
+      kept.push(
+        blob
+          .arrayBuffer()
+          .then((buffer) => {
+            let text = '';
+            const bytes = new Uint8Array(buffer);
+            for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+            return btoa(text);
+          }),
+      );
+      return;
+    }
+    return click.call(this);
+  };
+}
+
+/**
+ * A new page in a fresh browser context at `hash`, watched: `problems()` lists console errors,
+ * uncaught exceptions, requests off the app's origin and failed same-origin requests.
+ */
+export async function openPage(browser, server, hash = '', { serviceWorker = false } = {}) {
+  // Firefox gives no service worker to a page in a separate user context: a test of offline use
+  // opens its page in the browser's default context (and closes only the page).
+  const context = serviceWorker ? browser.defaultBrowserContext() : await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1440, height: 960 });
+  if (!serviceWorker) await page.evaluateOnNewDocument(holdBackServiceWorker);
+  await page.evaluateOnNewDocument(keepDownloads);
+  const origin = new URL(server.url).origin;
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message ?? error}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!/^(data|blob):/.test(url) && new URL(url).origin !== origin) problems.push(`request off the app's origin: ${url}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.url().startsWith(origin)) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.setDefaultTimeout(60_000);
+  await page.goto(server.url + hash);
+  return {
+    page,
+    problems: () => problems.slice(),
+    close: () => (serviceWorker ? page.close() : context.close()),
+    /** The bytes of the download that `action` starts. */
+    async downloadOf(action) {
+      const before = await page.evaluate(() => globalThis.__keptDownloads.length);
+      await action();
+      await poll(() => page.evaluate((count) => globalThis.__keptDownloads.length > count, before), { message: 'a download starts' });
+      const base64 = await page.evaluate((index) => globalThis.__keptDownloads[index], before);
+      return Buffer.from(base64, 'base64');
+    },
+  };
+}
+
+/** Resolves once `condition()` is truthy; rejects with `message` after `timeout` ms. */
+export async function poll(condition, { message, timeout = 60_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** The visible button whose text (or accessible label) is `name`, as an element handle, or null. */
+async function buttonNamed(page, name) {
+  const handle = await page.evaluateHandle((wanted) => {
+    const named = (button) => (button.getAttribute('aria-label') ?? button.textContent ?? '').trim() === wanted;
+    return [...document.querySelectorAll('button')].find((button) => named(button) && button.getClientRects().length > 0) ?? null;
+  }, name);
+  const element = handle.asElement();
+  if (!element) await handle.dispose();
+  return element;
+}
+
+export async function buttonEnabled(page, name) {
+  const button = await buttonNamed(page, name);
+  if (!button) return false;
+  const enabled = await button.evaluate((element) => !element.disabled);
+  await button.dispose();
+  return enabled;
+}
+
+/** A real click (pointer events through the browser) on the button named `name`. */
+export async function clickButton(page, name) {
+  const button = await buttonNamed(page, name);
+  if (!button) throw new Error(`No visible button "${name}" on the page.`);
+  await button.click();
+  await button.dispose();
+}
