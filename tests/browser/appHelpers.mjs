@@ -130,5 +130,19 @@ export async function trainThenPause(page) {
     [PROGRESS.source, STEPS_BEFORE_PAUSE],
     { timeout: 120_000 },
   );
-  await pauseAndSettle(page);
+  // A short run (epochs=1) can end before Pause is pressed on a fast machine: the finished model is
+  // then the one to read, and there is nothing to pause.
+  const finished = await page.evaluate(() => document.querySelector('.progress-head .status-done') !== null);
+  if (finished) await settle(page);
+  else await pauseOrFinish(page);
+}
+
+/** Pause, or let the run end if it ends first; then wait until the page holds still. */
+async function pauseOrFinish(page) {
+  const pause = page.getByRole('button', { name: 'Pause' });
+  const stopped = page.getByRole('button', { name: 'Resume' }).or(page.locator('.progress-head .status-done'));
+  // The click may find Pause disabled because the run has just ended; that is also a stop.
+  await Promise.race([pause.click().catch(() => {}), stopped.first().waitFor()]);
+  await stopped.first().waitFor();
+  await settle(page);
 }

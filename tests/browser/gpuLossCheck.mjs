@@ -92,6 +92,7 @@ export async function loseGpuWhileTraining(ctx, page, inject) {
   if (await page.getByRole('button', { name: 'Pause' }).isVisible()) await pauseAndSettle(page);
   const worker = await trainingWorker(page);
   const tensorsBefore = await steadyTensorCount(worker);
+  const backendBefore = /^Backend: (\w+)/.exec(await page.getByRole('status').filter({ hasText: /^Backend: / }).innerText())?.[1];
   const pausedAt = await globalStep(page);
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => globalStep(page).catch(() => 0)).toBeGreaterThan(pausedAt + 2);
@@ -153,12 +154,16 @@ export async function loseGpuWhileTraining(ctx, page, inject) {
 
   // No tensors left behind by the lost trainer: the count as before, paused both times. A lost
   // trainer would leave 20 or more (weights and both Adam moments); the paused count itself varies
-  // by one between runs (seen both ways around a GPU process crash), so one is allowed.
+  // by one between runs (seen both ways around a GPU process crash), so one is allowed. Where
+  // training moved to another backend its engine may hold fewer (the threaded wasm step keeps Adam's
+  // moments in its own memory, not in tensors): then the count may fall, never rise.
   const workerAfter = await trainingWorker(page);
   expect(workerAfter, 'the same worker carried on (it was not restarted)').toBe(worker);
   const tensorsAfter = await steadyTensorCount(workerAfter);
   const notices = await page.locator('.notices').innerText();
-  expect(Math.abs(tensorsAfter - tensorsBefore), `tensors ${tensorsBefore} before the loss, ${tensorsAfter} after (went on on ${to} from step ${from}; notices: ${notices})`).toBeLessThanOrEqual(1);
+  const tensorsMessage = `tensors ${tensorsBefore} before the loss on ${backendBefore}, ${tensorsAfter} after (went on on ${to} from step ${from}; notices: ${notices})`;
+  if (to.toLowerCase().startsWith(backendBefore ?? '?')) expect(Math.abs(tensorsAfter - tensorsBefore), tensorsMessage).toBeLessThanOrEqual(1);
+  else expect(tensorsAfter, tensorsMessage).toBeLessThanOrEqual(tensorsBefore + 1);
   // Read, and dismissed as a user would: the next loss on this page shows a notice of its own.
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures.mjs';
 import { BACKEND_LINE, decodedChecksum, nextFrames, trainThenPause } from './appHelpers.mjs';
+import { readOverflowingCards } from '../shared/pageReaders.mjs';
 
 async function open(ctx, { width, height, hash = '', touch = false }) {
   const page = await ctx.newPage({ contextOptions: { viewport: { width, height }, hasTouch: touch } });
@@ -47,24 +48,7 @@ function textsUnder(page, minPx) {
  * such content off, as the loss-term table once lost its third column on a projector.
  */
 function overflowingCards(page) {
-  return page.evaluate(() => {
-    const found = [];
-    for (const element of document.querySelectorAll('.panel table, .panel figure, .panel canvas, .panel svg, .panel pre')) {
-      const card = element.parentElement?.closest('.panel');
-      const box = element.getBoundingClientRect();
-      if (!card || box.width === 0 || element.parentElement?.closest('svg')) continue;
-      const style = window.getComputedStyle(card);
-      const outer = card.getBoundingClientRect();
-      const left = outer.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
-      const right = outer.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
-      const spill = element.scrollWidth - element.clientWidth;
-      if (box.left < left - 1 || box.right > right + 1 || (element.tagName === 'TABLE' && spill > 1)) {
-        const name = element.getAttribute('aria-label') ?? element.tagName.toLowerCase();
-        found.push(`${name} in ${card.getAttribute('aria-label') ?? card.className}: ${Math.round(box.left)}-${Math.round(box.right)}${spill > 1 ? ` (+${spill} px of content)` : ''}, card content ${Math.round(left)}-${Math.round(right)}`);
-      }
-    }
-    return found;
-  });
+  return page.evaluate(readOverflowingCards);
 }
 
 function inside(box, width, height) {

@@ -1,7 +1,7 @@
 // The app's main paths in Firefox (Debian's Firefox ESR), driven by puppeteer-core over WebDriver
 // BiDi: load and train, Pause / Resume / Step, the probe by mouse and by arrow keys, a lesson step,
-// a user's IDX files and a broken one, a session saved and opened at the same step, and an offline
-// reload; every page fails its test on a console error, an uncaught exception or a
+// the layout at four sizes in both modes, a user's IDX files and a broken one, a session saved and
+// opened at the same step, and an offline reload; every page fails its test on a console error, an uncaught exception or a
 // Content-Security-Policy report. Run by `node --test tests/firefox/` (part of `npm test`) against
 // the built app in dist/. Headless Firefox has no WebGL 2 and no WebGPU here: it trains on WebAssembly.
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPreviewServer } from '../browser/harness.mjs';
 import { corruptIdx, idxPair } from '../shared/dataFiles.mjs';
-import { readBackendLine, readDecodedChecksum, readGlobalStep, readNotices } from '../shared/pageReaders.mjs';
+import { readBackendLine, readDecodedChecksum, readGlobalStep, readNotices, readOverflowingCards } from '../shared/pageReaders.mjs';
 import { launchFirefox, openPage, poll, buttonEnabled, clickButton } from './firefoxDriver.mjs';
 
 let server;
@@ -102,6 +102,35 @@ describe('Firefox', () => {
       return page.evaluate(() => /Step 2 of \d+/.test(document.querySelector('.lesson-count')?.textContent ?? ''));
     }, { message: 'Next reaches step 2' });
     assert.notEqual(await page.evaluate(() => document.querySelector('#lesson-title')?.textContent), firstTitle);
+    assertClean(opened);
+    await opened.close();
+  });
+
+  test('nothing sticks out of its card at 1920×1080, 1024×768, 768×1024 and 390×844, plain and in presenter mode, nor on the lesson step that introduces the basic kind', async () => {
+    const opened = await openApp('#backend=wasm&lesson=4');
+    const { page } = opened;
+    await clickButton(page, 'Train');
+    await poll(async () => (await step(page)) > 20, { message: 'training before the layout is read', timeout: 120_000 });
+    await pauseAndHold(page);
+    const presenter = () => page.evaluate(() => document.documentElement.classList.contains('presenter'));
+    for (const [width, height] of [[1920, 1080], [1024, 768], [768, 1024], [390, 844]]) {
+      await page.setViewport({ width, height });
+      for (const mode of ['plain', 'presenter']) {
+        if ((mode === 'presenter') !== (await presenter())) await page.keyboard.press('p');
+        await poll(async () => (mode === 'presenter') === (await presenter()), { message: `${mode} mode at ${width}×${height}` });
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        assert.deepEqual(await page.evaluate(readOverflowingCards), [], `${mode} at ${width}×${height}: content wider than its card`);
+      }
+    }
+    // Presenter mode at 1920×1080 on the next step, whose kind panel (objective, loss-term table) a class reads there.
+    await page.setViewport({ width: 1920, height: 1080 });
+    await clickButton(page, 'Next');
+    await poll(async () => {
+      if (await buttonEnabled(page, 'Keep my model')) await clickButton(page, 'Keep my model');
+      return page.evaluate(() => /Step 5 of/.test(document.querySelector('.lesson-count')?.textContent ?? ''));
+    }, { message: 'the lesson reaches step 5' });
+    await poll(() => page.evaluate(() => document.querySelector('table[aria-label="Loss terms"]') !== null), { message: 'the loss-term table shows' });
+    assert.deepEqual(await page.evaluate(readOverflowingCards), [], "the basic kind's step: content wider than its card");
     assertClean(opened);
     await opened.close();
   });

@@ -28,3 +28,26 @@ export function readBackendLine() {
 export function readNotices() {
   return [...document.querySelectorAll('.notices .notice')].map((element) => element.textContent ?? '');
 }
+
+/**
+ * Tables, figures, canvases, drawings and code blocks that stick out of their card (a .panel) or
+ * whose own content is wider than they are: one line each, empty when everything fits.
+ */
+export function readOverflowingCards() {
+  const found = [];
+  for (const element of document.querySelectorAll('.panel table, .panel figure, .panel canvas, .panel svg, .panel pre')) {
+    const card = element.parentElement?.closest('.panel');
+    const box = element.getBoundingClientRect();
+    if (!card || box.width === 0 || element.parentElement?.closest('svg')) continue;
+    const style = window.getComputedStyle(card);
+    const outer = card.getBoundingClientRect();
+    const left = outer.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
+    const right = outer.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+    const spill = element.scrollWidth - element.clientWidth;
+    if (box.left < left - 1 || box.right > right + 1 || (element.tagName === 'TABLE' && spill > 1)) {
+      const name = element.getAttribute('aria-label') ?? element.tagName.toLowerCase();
+      found.push(`${name} in ${card.getAttribute('aria-label') ?? card.className}: ${Math.round(box.left)}-${Math.round(box.right)}${spill > 1 ? ` (+${spill} px of content)` : ''}, card content ${Math.round(left)}-${Math.round(right)}`);
+    }
+  }
+  return found;
+}
