@@ -1,5 +1,6 @@
-// Browser tests: @playwright/test driving the system's Chromium (never a downloaded browser),
-// against the built app served by Vite's preview server (see tests/browser/fixtures.mjs).
+// Browser tests: @playwright/test driving the system's Chromium (never a downloaded browser), and
+// the Firefox tests beside them, against the built app served by Vite's preview server (see
+// tests/browser/fixtures.mjs and tests/firefox/fixtures.mjs).
 import { cpus } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './tests/browser/harness.mjs';
@@ -11,8 +12,10 @@ import { CHROMIUM_ARGS, findChromium } from './tests/browser/harness.mjs';
 const workers = Number(process.env.WORKERS) || Math.max(1, cpus().length);
 
 export default defineConfig({
-  testDir: 'tests/browser',
-  testMatch: '*.spec.mjs',
+  // The Firefox tests (tests/firefox) run here too: they drive Firefox with puppeteer-core, and the
+  // runner fits them into the workers' idle time instead of after the Chromium tests.
+  testDir: 'tests',
+  testMatch: ['browser/*.spec.mjs', 'firefox/*.spec.mjs'],
   outputDir: 'test-results',
   workers,
   // Every test opens its own browser contexts (fresh storage) against its worker's own preview

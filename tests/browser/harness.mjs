@@ -1,11 +1,12 @@
 // Helpers for the end-to-end tests: serve the built app, launch headless Chromium, and watch a
 // page for console errors, uncaught exceptions and requests that leave the app's origin.
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../scripts/contentSecurityPolicy.mjs';
+import { findBrowser } from '../shared/findBrowser.mjs';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -94,27 +95,9 @@ const INSTALL_HINT =
   'Install Chromium (Debian/Ubuntu: `apt-get install -y chromium`) or set CHROMIUM_PATH to a ' +
   'Chromium or Chrome executable. Do not use `npx playwright install`: it downloads a browser.';
 
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** CHROMIUM_PATH if set, else /usr/bin/chromium, else `chromium` on PATH. */
 export function findChromium() {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which is not an executable file. ${INSTALL_HINT}`);
-  }
-  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'chromium'))) return join(dir, 'chromium');
-  }
-  throw new Error(`No Chromium found for the browser tests. ${INSTALL_HINT}`);
+  return findBrowser({ envVar: 'CHROMIUM_PATH', paths: ['/usr/bin/chromium'], command: 'chromium', browser: 'Chromium', hint: INSTALL_HINT });
 }
 
 /** Starts headless Chromium with CHROMIUM_ARGS. Close it with `browser.close()`. */

@@ -2,33 +2,14 @@
 // puppeteer-core over WebDriver BiDi, one fresh browser context per page, and a page watched for
 // what a test wants absent. Playwright's Firefox driver does not work with Debian's Firefox ESR
 // (its protocol commands are refused), so this suite has its own small driver.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { findBrowser } from '../shared/findBrowser.mjs';
 
 const INSTALL_HINT = 'Install Firefox ESR (Debian/Ubuntu: `apt-get install -y firefox-esr`) or set FIREFOX_PATH to a Firefox executable.';
 
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** FIREFOX_PATH if set, else /usr/bin/firefox-esr, else `firefox` on PATH. */
 export function findFirefox() {
-  const fromEnv = process.env.FIREFOX_PATH;
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`FIREFOX_PATH is set to ${fromEnv}, which is not an executable file. ${INSTALL_HINT}`);
-  }
-  if (isExecutable('/usr/bin/firefox-esr')) return '/usr/bin/firefox-esr';
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'firefox'))) return join(dir, 'firefox');
-  }
-  throw new Error(`No Firefox found for the Firefox suite. ${INSTALL_HINT}`);
+  return findBrowser({ envVar: 'FIREFOX_PATH', paths: ['/usr/bin/firefox-esr'], command: 'firefox', browser: 'Firefox', hint: INSTALL_HINT });
 }
 
 export function launchFirefox() {

@@ -4,41 +4,24 @@
 // opened at the same step, and an offline reload; every page fails its test on a console error, an uncaught exception or a
 // Content-Security-Policy report. Run by `node --test tests/firefox/` (part of `npm test`) against
 // the built app in dist/. Headless Firefox has no WebGL 2 and no WebGPU here: it trains on WebAssembly.
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPreviewServer } from '../browser/harness.mjs';
 import { corruptIdx, idxPair } from '../shared/dataFiles.mjs';
 import { readBackendLine, readDecodedChecksum, readGlobalStep, readNotices, readOverflowingCards } from '../shared/pageReaders.mjs';
-import { launchFirefox, openPage, poll, buttonEnabled, clickButton } from './firefoxDriver.mjs';
+import { test } from './fixtures.mjs';
+import { openPage, poll, buttonEnabled, clickButton } from './firefoxDriver.mjs';
 
-let server;
-let browser;
-let files;
-
-before(async () => {
-  server = await startPreviewServer();
-  browser = await launchFirefox();
-  files = mkdtempSync(join(tmpdir(), 'latent-explorer-firefox-'));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (files) rmSync(files, { recursive: true, force: true });
-});
-
-/** A page on a fresh profile's context at `hash`, with Train enabled; `problems()` lists what went wrong in it. */
-async function openApp(hash = '', options = {}) {
-  const opened = await openPage(browser, server, hash, options);
+/** A page on a fresh browser context at `hash`, with Train enabled; `problems()` lists what went wrong in it. */
+async function openApp({ firefox, server }, hash = '', options = {}) {
+  const opened = await openPage(firefox, server, hash, options);
   await poll(() => buttonEnabled(opened.page, 'Train'), { message: 'Train is enabled', timeout: 120_000 });
   return opened;
 }
 
-/** Nothing went wrong on the page or under the policy since it opened. */
-function assertClean(opened) {
+/** Nothing went wrong on the page, nor under the policy on `server`. */
+function assertClean(opened, server) {
   assert.deepEqual(opened.problems(), [], 'the page reported problems');
   assert.deepEqual(server.cspReports.splice(0), [], 'the page or its workers broke the Content-Security-Policy');
 }
@@ -61,9 +44,9 @@ async function pauseAndHold(page) {
   return last;
 }
 
-describe('Firefox', () => {
-  test('loads cross-origin isolated, trains on WebAssembly, pauses, steps once, resumes, decodes where the probe is dragged or moved by arrow keys, and opens a lesson step', async () => {
-    const opened = await openApp('#backend=wasm');
+test.describe('Firefox', () => {
+  test('loads cross-origin isolated, trains on WebAssembly, pauses, steps once, resumes, decodes where the probe is dragged or moved by arrow keys, and opens a lesson step', async ({ firefox, previewServer: server }) => {
+    const opened = await openApp({ firefox, server }, '#backend=wasm');
     const { page } = opened;
     assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true, 'the page is not cross-origin isolated');
     await clickButton(page, 'Train');
@@ -102,12 +85,12 @@ describe('Firefox', () => {
       return page.evaluate(() => /Step 2 of \d+/.test(document.querySelector('.lesson-count')?.textContent ?? ''));
     }, { message: 'Next reaches step 2' });
     assert.notEqual(await page.evaluate(() => document.querySelector('#lesson-title')?.textContent), firstTitle);
-    assertClean(opened);
+    assertClean(opened, server);
     await opened.close();
   });
 
-  test('nothing sticks out of its card at 1920×1080, 1024×768, 768×1024 and 390×844, plain and in presenter mode, nor on the lesson step that introduces the basic kind', async () => {
-    const opened = await openApp('#backend=wasm&lesson=4');
+  test('nothing sticks out of its card at 1920×1080, 1024×768, 768×1024 and 390×844, plain and in presenter mode, nor on the lesson step that introduces the basic kind', async ({ firefox, previewServer: server }) => {
+    const opened = await openApp({ firefox, server }, '#backend=wasm&lesson=4');
     const { page } = opened;
     await clickButton(page, 'Train');
     await poll(async () => (await step(page)) > 20, { message: 'training before the layout is read', timeout: 120_000 });
@@ -131,12 +114,12 @@ describe('Firefox', () => {
     }, { message: 'the lesson reaches step 5' });
     await poll(() => page.evaluate(() => document.querySelector('table[aria-label="Loss terms"]') !== null), { message: 'the loss-term table shows' });
     assert.deepEqual(await page.evaluate(readOverflowingCards), [], "the basic kind's step: content wider than its card");
-    assertClean(opened);
+    assertClean(opened, server);
     await opened.close();
   });
 
-  test("loads a user's IDX pair and trains on it; a broken IDX file is named with what is wrong, and the data, model and progress stay", async () => {
-    const opened = await openApp('#backend=wasm');
+  test("loads a user's IDX pair and trains on it; a broken IDX file is named with what is wrong, and the data, model and progress stay", async ({ firefox, previewServer: server, files }) => {
+    const opened = await openApp({ firefox, server }, '#backend=wasm');
     const { page } = opened;
     const input = await page.$('.data-panel input[type="file"][accept]');
     const paths = idxPair().map((file) => {
@@ -161,12 +144,12 @@ describe('Firefox', () => {
     await poll(async () => (await page.evaluate(readNotices)).some((text) => text.includes('corrupt-images-idx3-ubyte')), { message: 'a notice names the broken file' });
     assert.equal(await page.evaluate(() => document.querySelector('.dataset-line')?.textContent), datasetLine, 'the broken file replaced the data');
     assert.equal(await step(page), stepBefore, 'the broken file changed the training progress');
-    assertClean(opened);
+    assertClean(opened, server);
     await opened.close();
   });
 
-  test('a saved session opened on a fresh page shows the same step and decoded pixels', async () => {
-    const first = await openApp('#backend=wasm&epochs=1&batch=256');
+  test('a saved session opened on a fresh page shows the same step and decoded pixels', async ({ firefox, previewServer: server, files }) => {
+    const first = await openApp({ firefox, server }, '#backend=wasm&epochs=1&batch=256');
     await clickButton(first.page, 'Train');
     await poll(async () => (await step(first.page)) > 10, { message: 'training before saving', timeout: 120_000 });
     const savedAt = await pauseAndHold(first.page);
@@ -174,28 +157,29 @@ describe('Firefox', () => {
     const saved = await first.downloadOf(() => clickButton(first.page, 'Save session'));
     const path = join(files, 'session.zip');
     writeFileSync(path, saved);
-    assertClean(first);
+    assertClean(first, server);
     await first.close();
 
-    const second = await openApp('#backend=wasm');
+    const second = await openApp({ firefox, server }, '#backend=wasm');
     const input = await second.page.$('input[type="file"][accept=".zip,application/zip"]');
     await input.uploadFile(path);
     await poll(() => buttonEnabled(second.page, 'Resume'), { message: 'the opened session offers Resume', timeout: 120_000 });
     await poll(async () => (await step(second.page)) === savedAt, { message: `the opened session is at step ${savedAt}` });
     await poll(async () => (await second.page.evaluate(readDecodedChecksum, 0)) === pixels, { message: 'the opened session decodes the same pixels', timeout: 30_000 });
-    assertClean(second);
+    assertClean(second, server);
     await second.close();
   });
 
-  test('with offline=now the header says "Available offline"; with the server gone a reload loads the page, cross-origin isolated, and it trains', async () => {
-    const opened = await openApp('#backend=wasm&offline=now', { serviceWorker: true });
+  test('with offline=now the header says "Available offline"; with the server gone a reload loads the page, cross-origin isolated, and it trains', async ({ firefox }) => {
+    // A server of its own: it is stopped to take the app offline.
+    const server = await startPreviewServer({ root: process.env.DIST_DIR });
+    const opened = await openApp({ firefox, server }, '#backend=wasm&offline=now', { serviceWorker: true });
     const { page } = opened;
     const sign = () => page.evaluate(() => document.querySelector('.offline-sign [role="status"]')?.textContent ?? '');
     await poll(async () => (await sign()) === 'Available offline', { message: 'the header says "Available offline"', timeout: 120_000 });
-    assertClean(opened);
-    // Offline for real: nothing answers at the app's address any more (this test runs last).
+    assertClean(opened, server);
+    // Offline for real: nothing answers at the app's address any more.
     await server.close();
-    server = null;
     await page.reload();
     await poll(() => buttonEnabled(page, 'Train'), { message: 'Train is enabled offline', timeout: 120_000 });
     assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
