@@ -25,11 +25,14 @@ export function startOfflineSupport({ when, now, onProblem }: OfflineOptions): O
   state.onStoreNow(() => requested());
   if (now) requested();
 
-  // A service worker from an earlier visit already holds the app: say so from the start.
-  void navigator.serviceWorker.getRegistration().then((registration) => {
+  // What a registration shows: a waiting version is an update; an active one holds the app (Workbox
+  // activates only after storing every file). An update, once seen, is what the sign keeps saying.
+  const show = (registration: ServiceWorkerRegistration | undefined) => {
     if (registration?.waiting) state.set({ phase: 'update' });
     else if (registration?.active && state.get().phase !== 'update') state.set({ phase: 'ready' });
-  });
+  };
+  // A service worker from an earlier visit already holds the app: say so from the start.
+  void navigator.serviceWorker.getRegistration().then(show);
 
   void Promise.race([when, asked]).then(() => {
     if (state.get().phase === 'pending') state.set({ phase: 'storing' });
@@ -42,10 +45,7 @@ export function startOfflineSupport({ when, now, onProblem }: OfflineOptions): O
       // A new version is stored and waiting; it takes over only when the visitor reloads into it,
       // never in the middle of a lesson.
       onNeedRefresh: () => state.set({ phase: 'update' }),
-      onRegisteredSW: (_url, registration) => {
-        if (registration?.waiting) state.set({ phase: 'update' });
-        else if (registration?.active && state.get().phase === 'storing' && !registration.installing) state.set({ phase: 'ready' });
-      },
+      onRegisteredSW: (_url, registration) => show(registration),
       onRegisterError: (error: unknown) => {
         state.set({ phase: 'unavailable' });
         onProblem(`Offline use is not available: the service worker did not register (${error instanceof Error ? error.message : String(error)}).`);

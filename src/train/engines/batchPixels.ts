@@ -8,10 +8,15 @@
  */
 export function scaledImages(pixels: Uint8Array, indices: Int32Array, pixelsPerImage: number): Float32Array {
   const values = new Float32Array(indices.length * pixelsPerImage);
+  scaleImagesInto(values, 0, pixels, indices, pixelsPerImage);
+  return values;
+}
+
+/** The same values written into `out` from float index `start` (an engine's own memory, with no copy between). */
+export function scaleImagesInto(out: Float32Array, start: number, pixels: Uint8Array, indices: Int32Array, pixelsPerImage: number): void {
   for (let i = 0; i < indices.length; i++) {
     const from = indices[i] * pixelsPerImage;
-    const to = i * pixelsPerImage;
-    for (let p = 0; p < pixelsPerImage; p++) values[to + p] = pixels[from + p] / 255;
+    const to = start + i * pixelsPerImage;
+    for (let p = 0; p < pixelsPerImage; p++) out[to + p] = pixels[from + p] / 255;
   }
-  return values;
 }

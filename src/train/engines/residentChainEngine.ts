@@ -12,6 +12,7 @@ import type { ChainPool } from '../../engine/threads/chainPool';
 import { copyIn, type WasmBackendLike } from '../../engine/wasmHeap';
 import { applyWeights, snapshotWeights, type WeightSnapshot } from '../../model/weights';
 import { ADAM_BETA1, ADAM_BETA2, assertOptimizerFits } from './adam';
+import { scaleImagesInto } from './batchPixels';
 import type { MappedLayer } from './denseChainPlan';
 import type { EngineParts, NetworkName, OptimizerState, TrainingEngine } from './trainingEngine';
 
@@ -112,14 +113,9 @@ export class ResidentChainEngine implements TrainingEngine {
         return { inputAt: copyIn(kernels, backend, input), targetAt: copyIn(kernels, backend, clean) };
       });
     }
-    // Straight from the bytes: each value the byte / 255 in double, rounded to float32, as batchPixels.ts cuts them.
+    // Straight from the bytes into the pool's memory, the same values as every other engine's batches.
     const at = kernels.allocFloats(batch.length * pixelsPerImage);
-    const floats = kernels.floats();
-    for (let i = 0; i < batch.length; i++) {
-      const from = batch[i] * pixelsPerImage;
-      const to = at / 4 + i * pixelsPerImage;
-      for (let p = 0; p < pixelsPerImage; p++) floats[to + p] = pixels[from + p] / 255;
-    }
+    scaleImagesInto(kernels.floats(), at / 4, pixels, batch, pixelsPerImage);
     return { inputAt: at, targetAt: at };
   }
 
