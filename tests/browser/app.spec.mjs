@@ -2,8 +2,10 @@
 // drag the probe, pause / resume / step, refuse bad settings, switch backends without losing work.
 // Every page is also checked for console errors and requests that leave the app's origin.
 
-import { test, expect } from './fixtures.mjs';
-import { BACKEND_LINE, assert, decodedChecksum, globalStep, inkedPixels, openApp, pauseAndSettle, settle, trainThenPause, waitForMap } from './appHelpers.mjs';
+import { test } from './fixtures.mjs';
+import { BACKEND_LINE, assert, globalStep, inkedPixels, openApp, settle, trainThenPause, waitForMap } from './appHelpers.mjs';
+import { playwrightUi } from './playwrightUi.mjs';
+import { lessonFirstSteps, probeByDragAndKeys, trainPauseStepResume } from '../shared/paths.mjs';
 
 test('measures the backends, trains on the digits and fills the map, the chart and the kNN figure', async ({ ctx }) => {
   const page = await openApp(ctx, '#epochs=2');
@@ -22,43 +24,12 @@ test('measures the backends, trains on the digits and fills the map, the chart a
   assert(knn > 0.3 && knn > knnBefore + 0.1, `held-out kNN accuracy went from ${knnBefore} to ${knn}; training should separate the digits`);
 });
 
-test('dragging the probe (and moving it with arrow keys) decodes new pixels while training runs', async ({ ctx }) => {
-  const page = await openApp(ctx, '#backend=wasm');
-  await page.getByRole('button', { name: 'Train' }).click();
-  await waitForMap(page);
-  const probe = page.getByRole('slider', { name: 'Latent probe' });
-  const map = await page.getByRole('img', { name: 'Latent map' }).boundingBox();
-  const first = await decodedChecksum(page);
-  await page.mouse.move(map.x + map.width * 0.3, map.y + map.height * 0.35);
-  await page.mouse.down();
-  await page.mouse.move(map.x + map.width * 0.7, map.y + map.height * 0.6, { steps: 15 });
-  await page.mouse.up();
-  await expect.poll(() => decodedChecksum(page), { message: 'the decoded image changes when the probe is dragged' }).not.toBe(first);
-  assert(await page.getByRole('button', { name: 'Pause' }).isEnabled(), 'training stopped during the drag');
-  await pauseAndSettle(page);
-  const paused = await decodedChecksum(page);
-  await probe.focus();
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowUp');
-  await expect.poll(() => decodedChecksum(page), { message: 'arrow keys on the probe change the decoded image' }).not.toBe(paused);
-});
-
-test('Pause stops training, Step takes exactly one step, Resume goes on', async ({ ctx }) => {
-  const page = await openApp(ctx, '#backend=wasm');
-  await page.getByRole('button', { name: 'Train' }).click();
-  await expect.poll(() => globalStep(page).catch(() => 0)).toBeGreaterThan(3);
-  await pauseAndSettle(page);
-  const pausedAt = await globalStep(page);
-  // Nothing to wait for: this checks that no step comes while paused, over a fixed stretch of time.
-  await page.waitForTimeout(1500);
-  assert((await globalStep(page)) === pausedAt, 'steps went on while paused');
-  await page.getByRole('button', { name: 'Step' }).click();
-  await page.waitForFunction((at) => {
-    const match = /Epoch (\d+) \/ \d+ · step (\d+) \/ (\d+)/.exec(document.querySelector('.progress-head')?.textContent ?? '');
-    return match && (Number(match[1]) - 1) * Number(match[3]) + Number(match[2]) !== at;
-  }, pausedAt);
-  assert((await globalStep(page)) === pausedAt + 1, `Step moved from ${pausedAt} to ${await globalStep(page)}`);
-  await page.getByRole('button', { name: 'Resume' }).click();
-  await expect.poll(() => globalStep(page), { message: 'Resume continues training' }).toBeGreaterThan(pausedAt + 2);
+// The paths the Firefox suite runs too, written once in tests/shared/paths.mjs.
+test('Pause stops training, Step takes exactly one step, Resume goes on; dragging the probe (and moving it with arrow keys) decodes new pixels while training runs; the lesson opens and moves on', async ({ ctx }) => {
+  const ui = playwrightUi(await openApp(ctx, '#backend=wasm'));
+  await trainPauseStepResume(ui);
+  await probeByDragAndKeys(ui);
+  await lessonFirstSteps(ui);
 });
 
 test('bad settings are refused beside their field and the trained model is kept', async ({ ctx }) => {

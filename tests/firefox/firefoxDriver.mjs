@@ -2,8 +2,12 @@
 // puppeteer-core over WebDriver BiDi, one fresh browser context per page, and a page watched for
 // what a test wants absent. Playwright's Firefox driver does not work with Debian's Firefox ESR
 // (its protocol commands are refused), so this suite has its own small driver.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { findBrowser } from '../shared/findBrowser.mjs';
+import { poll } from '../shared/poll.mjs';
 
 const INSTALL_HINT = 'Install Firefox ESR (Debian/Ubuntu: `apt-get install -y firefox-esr`) or set FIREFOX_PATH to a Firefox executable.';
 
@@ -84,35 +88,56 @@ export async function openPage(browser, server, hash = '', { serviceWorker = fal
   });
   page.setDefaultTimeout(60_000);
   await page.goto(server.url + hash);
+  // Files handed to the page's inputs are written here first: puppeteer uploads paths, not bytes.
+  const folder = mkdtempSync(join(tmpdir(), 'latent-explorer-firefox-'));
   return {
     page,
     problems: () => problems.slice(),
-    close: () => (serviceWorker ? page.close() : context.close()),
-    /** The bytes of the download that `action` starts. */
-    async downloadOf(action) {
-      const before = await page.evaluate(() => globalThis.__keptDownloads.length);
-      await action();
-      await poll(() => page.evaluate((count) => globalThis.__keptDownloads.length > count, before), { message: 'a download starts' });
-      const base64 = await page.evaluate((index) => globalThis.__keptDownloads[index], before);
-      return Buffer.from(base64, 'base64');
+    async close() {
+      rmSync(folder, { recursive: true, force: true });
+      await (serviceWorker ? page.close() : context.close());
+    },
+    /** A `ui` for the shared paths (tests/shared/paths.mjs). */
+    ui: {
+      page,
+      evaluate: (fn, arg) => page.evaluate(fn, arg),
+      click: (name) => clickButton(page, name),
+      enabled: (name) => buttonEnabled(page, name),
+      mouse: page.mouse,
+      keyboard: page.keyboard,
+      focus: (selector) => page.focus(selector),
+      async box(selector) {
+        const element = await page.$(selector);
+        if (!element) throw new Error(`No element ${selector} on the page.`);
+        const box = await element.boundingBox();
+        await element.dispose();
+        return box;
+      },
+      setViewport: (width, height) => page.setViewport({ width, height }),
+      async upload(selector, files) {
+        const input = await page.$(selector);
+        if (!input) throw new Error(`No file input ${selector} on the page.`);
+        const paths = files.map(({ name, buffer }) => {
+          const path = join(folder, name);
+          writeFileSync(path, buffer);
+          return path;
+        });
+        await input.uploadFile(...paths);
+        await input.dispose();
+      },
+      download: (action) => downloadOf(page, action),
+      reload: () => page.reload(),
     },
   };
 }
 
-/**
- * Resolves once `condition()` is truthy; rejects with `message` after `timeout` ms, and with what
- * `state()` (if given) reads of the page then.
- */
-export async function poll(condition, { message, timeout = 60_000, interval = 100, state } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) {
-      const seen = state ? ` (the page: ${JSON.stringify(await state().catch((error) => String(error)))})` : '';
-      throw new Error(`Timed out after ${timeout} ms waiting for: ${message}${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
+/** The bytes of the download that `action` starts (kept by `keepDownloads`). */
+async function downloadOf(page, action) {
+  const before = await page.evaluate(() => globalThis.__keptDownloads.length);
+  await action();
+  await poll(() => page.evaluate((count) => globalThis.__keptDownloads.length > count, before), { message: 'a download starts' });
+  const base64 = await page.evaluate((index) => globalThis.__keptDownloads[index], before);
+  return Buffer.from(base64, 'base64');
 }
 
 /** The visible button whose text (or accessible label) is `name`, as an element handle, or null. */

@@ -1,9 +1,6 @@
 // The Firefox tests run under the same runner as the Chromium ones (playwright.config.mjs), so its
 // scheduler fits them into the workers' idle time; they drive Firefox with puppeteer-core. Each
 // worker launches one Firefox (only when a Firefox test needs it) beside its preview server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test as base } from '../browser/fixtures.mjs';
 import { launchFirefox } from './firefoxDriver.mjs';
 
@@ -17,11 +14,4 @@ export const test = base.extend({
     },
     { scope: 'worker' },
   ],
-  /** A folder for the files a test hands to the page's file inputs. */
-  // eslint-disable-next-line no-empty-pattern -- as above.
-  files: async ({}, use) => {
-    const folder = mkdtempSync(join(tmpdir(), 'latent-explorer-firefox-'));
-    await use(folder);
-    rmSync(folder, { recursive: true, force: true });
-  },
 });
