@@ -80,7 +80,8 @@ export async function trainAnEpochOn(page, backend) {
 }
 
 /**
- * On a page training for an epoch or more, lose the GPU with `inject(page, worker)`, and check what
+ * On a page training for an epoch or more, lose the GPU with `inject(page, worker)` (which may return
+ * the time the loss began, if not at its call), and check what
  * must survive. Returns the notice's figures for the caller's own checks. The page ends paused,
  * with the loss notice dismissed, so a second loss can follow on the same page.
  */
@@ -118,8 +119,9 @@ export async function loseGpuWhileTraining(ctx, page, inject) {
   const historyBefore = await lossHistory(page);
   const stepBefore = await globalStep(page);
   const stepsPerSecond = (stepBefore - sampleAt) / ((Date.now() - sampleStarted) / 1000);
-  const lostAt = Date.now();
-  await inject(page, worker);
+  // `inject` may return when the loss it caused began (a retried injection), else it began now.
+  const injectedAt = Date.now();
+  const lostAt = (await inject(page, worker)) ?? injectedAt;
   const notice = page.locator('.notices li').filter({ hasText: LOSS_NOTICE });
   await expect(notice).toHaveCount(1, { timeout: 30_000 });
   const [, reason, to, from] = LOSS_NOTICE.exec(await notice.innerText());
