@@ -7,7 +7,9 @@
 // ctx is { browser, baseUrl, newPage(options?), watchOf(page), takeCspReports() }:
 //   newPage({ allowProblems, offline, contextOptions }) opens a page in a fresh browser context;
 //   allowProblems: true keeps that page's problems from failing the test (fault-injection tests);
-//   offline: true lets the page install its service worker (see below).
+//   offline: true lets the page install its service worker (see below);
+//   origin: the app's address where the test serves it from a server of its own (requests
+//   elsewhere fail the test).
 // A test that needs a browser of its own (extra launch flags) says so with
 // `test.use({ ownBrowserArgs: ['--flag'] })`: its ctx opens pages in a browser launched for it alone,
 // with CHROMIUM_ARGS and those flags. A worker-scoped launch option would do the same, but Playwright
@@ -68,13 +70,13 @@ export const test = base.extend({
       takeCspReports() {
         return cspReports.splice(0, cspReports.length);
       },
-      async newPage({ allowProblems = false, offline = false, contextOptions = {} } = {}) {
+      async newPage({ allowProblems = false, offline = false, contextOptions = {}, origin = baseUrl } = {}) {
         const context = await browser.newContext(contextOptions);
         if (!offline) await context.addInitScript(holdBackServiceWorker);
         const page = await context.newPage();
         page.setDefaultTimeout(PAGE_TIMEOUT_MS);
         page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
-        const watch = watchPage(page, baseUrl);
+        const watch = watchPage(page, origin);
         watches.set(page, watch);
         opened.push({ context, page, watch, allowProblems });
         return page;

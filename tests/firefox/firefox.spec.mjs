@@ -7,7 +7,7 @@
 // and no WebGPU here: it trains on WebAssembly.
 import assert from 'node:assert/strict';
 import { startPreviewServer } from '../browser/harness.mjs';
-import { readBackendLine } from '../shared/pageReaders.mjs';
+import { readBackendLine, readDecodedChecksum, readNotices } from '../shared/pageReaders.mjs';
 import {
   brokenIdxKeepsEverything,
   cardsFitEverywhere,
@@ -22,8 +22,10 @@ import {
   waitTrainEnabled,
 } from '../shared/paths.mjs';
 import { poll } from '../shared/poll.mjs';
+import { GPU_RUN } from '../browser/gpuLossCheck.mjs';
 import { test } from './fixtures.mjs';
-import { openPage } from './firefoxDriver.mjs';
+import { launchFirefox, openPage } from './firefoxDriver.mjs';
+import { hasXvfb, startXvfb } from './xvfb.mjs';
 
 /** A page on a fresh browser context at `hash`, with Train enabled; `problems()` lists what went wrong in it. */
 async function openApp({ firefox, server }, hash = '', options = {}) {
@@ -93,5 +95,36 @@ test.describe('Firefox', () => {
       await server.close();
     });
     await opened.close();
+  });
+
+  test('headed under Xvfb, Firefox gets a WebGL 2 context on Mesa (llvmpipe) and trains on WebGL', async ({ previewServer: server }) => {
+    // .ci/run installs Xvfb and sets REQUIRE_XVFB, so there a missing Xvfb fails instead of skipping.
+    test.skip(!hasXvfb() && !process.env.REQUIRE_XVFB, 'Xvfb is not installed (Debian: apt-get install -y xvfb)');
+    assert.ok(hasXvfb(), 'REQUIRE_XVFB is set, but Xvfb is not installed');
+    test.setTimeout(4 * 60_000); // WebGL on a software rasteriser compiles its shaders slowly
+    const xvfb = await startXvfb();
+    const firefox = await launchFirefox({ display: xvfb.display });
+    try {
+      const opened = await openApp({ firefox, server }, `#backend=webgl&${GPU_RUN}`);
+      const { ui } = opened;
+      const gl = await ui.evaluate(() => {
+        const context = document.createElement('canvas').getContext('webgl2');
+        return context ? context.getParameter(context.RENDERER) : null;
+      });
+      assert.ok(gl, 'headed Firefox under Xvfb gave no WebGL 2 context');
+      assert.match(await ui.evaluate(readBackendLine), /^Backend: webgl\b/, `the app does not train on WebGL (renderer: ${gl})`);
+      await ui.click('Train');
+      await poll(async () => (await stepOf(ui)) > 10, { message: 'training steps on WebGL', timeout: 180_000 });
+      await pauseAndHold(ui);
+      assert.match(await ui.evaluate(readBackendLine), /^Backend: webgl\b/, 'training left WebGL');
+      assert.deepEqual((await ui.evaluate(readNotices)).filter((text) => /GPU was lost|failed/.test(text)), [], 'a GPU loss or a failure was noticed');
+      assert.notEqual(await ui.evaluate(readDecodedChecksum, 0), null, 'nothing was decoded');
+      console.log(`firefox webgl: ${gl}, ${await stepOf(ui)} steps`);
+      assertClean(opened, server);
+      await opened.close();
+    } finally {
+      await firefox.close();
+      xvfb.stop();
+    }
   });
 });

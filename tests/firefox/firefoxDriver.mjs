@@ -16,8 +16,10 @@ export function findFirefox() {
   return findBrowser({ envVar: 'FIREFOX_PATH', paths: ['/usr/bin/firefox-esr'], command: 'firefox', browser: 'Firefox', hint: INSTALL_HINT });
 }
 
-export function launchFirefox() {
-  return puppeteer.launch({ browser: 'firefox', executablePath: findFirefox(), headless: true });
+/** Headless Firefox, or, given an X `display` (see xvfb.mjs), a headed one drawing there. */
+export function launchFirefox({ display } = {}) {
+  const env = display ? { ...process.env, DISPLAY: display } : process.env;
+  return puppeteer.launch({ browser: 'firefox', executablePath: findFirefox(), headless: !display, env });
 }
 
 /** In the page, before its scripts: a service worker registration that never completes (as in the Chromium suite's fixtures). */
