@@ -10,18 +10,8 @@ import type { Emit, SessionData, SessionInputs } from './context';
 import type { EpochSums } from './epochSums';
 import type { TrainerSlot } from './trainerSlot';
 import { reconstructionErrors } from './reconstructionErrors';
+import { mapRefreshInterval } from './mapRefreshInterval';
 
-/** Share of training time the map refresh (encode all + reconstructions) may take. */
-const REFRESH_TIME_SHARE = 0.04;
-/** Never refresh the map more often than this, however cheap it is. */
-const MIN_REFRESH_INTERVAL_MS = 1000;
-/**
- * The first seconds of a run are when the map changes most and a class watches most closely: there
- * it refreshes at least this often, whatever the time share says (a costly first refresh, made while
- * the backend measurement shares the CPU, would otherwise hold the untrained map for many seconds).
- */
-const EARLY_MAP_WINDOW_MS = 20_000;
-const EARLY_MAP_MAX_INTERVAL_MS = 2500;
 /** Decoder weights are cheap: send them often so the probe follows training closely. */
 const WEIGHTS_INTERVAL_MS = 400;
 /** Share of training time the decoder-weight snapshots may take. */
@@ -80,9 +70,7 @@ export class ViewPublisher {
     // Reading weights back stalls a GPU backend's pipeline: keep it to a small share of the time.
     const weightsInterval = Math.max(WEIGHTS_INTERVAL_MS, this.lastWeightsCostMs / WEIGHTS_TIME_SHARE);
     if (now - this.lastWeightsAt > weightsInterval) await this.emitWeights(now);
-    const budgeted = Math.max(MIN_REFRESH_INTERVAL_MS, this.lastRefreshCostMs / REFRESH_TIME_SHARE);
-    const refreshInterval = now - this.loopStartedAt < EARLY_MAP_WINDOW_MS ? Math.min(budgeted, EARLY_MAP_MAX_INTERVAL_MS) : budgeted;
-    if (now - this.lastRefreshAt > refreshInterval) await this.refresh();
+    if (now - this.lastRefreshAt > mapRefreshInterval(this.lastRefreshCostMs, now - this.loopStartedAt)) await this.refresh();
   }
 
   /** The progress line, at most every PROGRESS_INTERVAL_MS unless `force`. */
