@@ -28,11 +28,8 @@
 import { test as base, expect } from '@playwright/test';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium, startPreviewServer, watchPage } from './harness.mjs';
+import { holdBackServiceWorker } from '../shared/pageReaders.mjs';
 
-/** In the page, before its scripts: a service worker registration that never completes. */
-function holdBackServiceWorker() {
-  if (globalThis.ServiceWorkerContainer) globalThis.ServiceWorkerContainer.prototype.register = () => new Promise(() => {});
-}
 
 /** Actions and waits give up after this long: slow machines train in the page. */
 const PAGE_TIMEOUT_MS = 60_000;

@@ -40,36 +40,39 @@ function assertClean(opened, server) {
   assert.deepEqual(server.cspReports.splice(0), [], 'the page or its workers broke the Content-Security-Policy');
 }
 
+/** Open the app at `hash`, run `body(ui)` on it, check that nothing went wrong, and close it. */
+async function withApp({ firefox, server }, hash, body) {
+  const opened = await openApp({ firefox, server }, hash);
+  await body(opened.ui);
+  assertClean(opened, server);
+  await opened.close();
+}
+
 test.describe('Firefox', () => {
   test('loads cross-origin isolated, trains on WebAssembly, pauses, steps once, resumes, decodes where the probe is dragged or moved by arrow keys, and opens a lesson step', async ({ firefox, previewServer: server }) => {
-    const opened = await openApp({ firefox, server }, '#backend=wasm');
-    const { ui } = opened;
-    assert.equal(await ui.evaluate(() => globalThis.crossOriginIsolated), true, 'the page is not cross-origin isolated');
-    await trainPauseStepResume(ui);
-    assert.match(await ui.evaluate(readBackendLine), /^Backend: wasm/);
-    await probeByDragAndKeys(ui);
-    await lessonFirstSteps(ui);
-    assertClean(opened, server);
-    await opened.close();
+    await withApp({ firefox, server }, '#backend=wasm', async (ui) => {
+      assert.equal(await ui.evaluate(() => globalThis.crossOriginIsolated), true, 'the page is not cross-origin isolated');
+      await trainPauseStepResume(ui);
+      assert.match(await ui.evaluate(readBackendLine), /^Backend: wasm/);
+      await probeByDragAndKeys(ui);
+      await lessonFirstSteps(ui);
+    });
   });
 
   test('nothing sticks out of its card at 1920×1080, 1024×768, 768×1024 and 390×844, plain and in presenter mode, nor on the lesson step that introduces the basic kind', async ({ firefox, previewServer: server }) => {
-    const opened = await openApp({ firefox, server }, '#backend=wasm&lesson=4');
-    const { ui } = opened;
-    await ui.click('Train');
-    await poll(async () => (await stepOf(ui)) > 20, { message: 'training before the layout is read', timeout: 120_000 });
-    await pauseAndHold(ui);
-    await cardsFitEverywhere(ui);
-    assertClean(opened, server);
-    await opened.close();
+    await withApp({ firefox, server }, '#backend=wasm&lesson=4', async (ui) => {
+      await ui.click('Train');
+      await poll(async () => (await stepOf(ui)) > 20, { message: 'training before the layout is read', timeout: 120_000 });
+      await pauseAndHold(ui);
+      await cardsFitEverywhere(ui);
+    });
   });
 
   test("loads a user's IDX pair and trains on it; a broken IDX file is named with what is wrong, and the data, model and progress stay", async ({ firefox, previewServer: server }) => {
-    const opened = await openApp({ firefox, server }, '#backend=wasm');
-    await userIdxPairTrains(opened.ui);
-    await brokenIdxKeepsEverything(opened.ui);
-    assertClean(opened, server);
-    await opened.close();
+    await withApp({ firefox, server }, '#backend=wasm', async (ui) => {
+      await userIdxPairTrains(ui);
+      await brokenIdxKeepsEverything(ui);
+    });
   });
 
   test('a saved session opened on a fresh page shows the same step and decoded pixels', async ({ firefox, previewServer: server }) => {
@@ -105,23 +108,21 @@ test.describe('Firefox', () => {
     const xvfb = await startXvfb();
     const firefox = await launchFirefox({ display: xvfb.display });
     try {
-      const opened = await openApp({ firefox, server }, `#backend=webgl&${GPU_RUN}`);
-      const { ui } = opened;
-      const gl = await ui.evaluate(() => {
-        const context = document.createElement('canvas').getContext('webgl2');
-        return context ? context.getParameter(context.RENDERER) : null;
+      await withApp({ firefox, server }, `#backend=webgl&${GPU_RUN}`, async (ui) => {
+        const gl = await ui.evaluate(() => {
+          const context = document.createElement('canvas').getContext('webgl2');
+          return context ? context.getParameter(context.RENDERER) : null;
+        });
+        assert.ok(gl, 'headed Firefox under Xvfb gave no WebGL 2 context');
+        assert.match(await ui.evaluate(readBackendLine), /^Backend: webgl\b/, `the app does not train on WebGL (renderer: ${gl})`);
+        await ui.click('Train');
+        await poll(async () => (await stepOf(ui)) > 10, { message: 'training steps on WebGL', timeout: 180_000 });
+        await pauseAndHold(ui);
+        assert.match(await ui.evaluate(readBackendLine), /^Backend: webgl\b/, 'training left WebGL');
+        assert.deepEqual((await ui.evaluate(readNotices)).filter((text) => /GPU was lost|failed/.test(text)), [], 'a GPU loss or a failure was noticed');
+        assert.notEqual(await ui.evaluate(readDecodedChecksum, 0), null, 'nothing was decoded');
+        console.log(`firefox webgl: ${gl}, ${await stepOf(ui)} steps`);
       });
-      assert.ok(gl, 'headed Firefox under Xvfb gave no WebGL 2 context');
-      assert.match(await ui.evaluate(readBackendLine), /^Backend: webgl\b/, `the app does not train on WebGL (renderer: ${gl})`);
-      await ui.click('Train');
-      await poll(async () => (await stepOf(ui)) > 10, { message: 'training steps on WebGL', timeout: 180_000 });
-      await pauseAndHold(ui);
-      assert.match(await ui.evaluate(readBackendLine), /^Backend: webgl\b/, 'training left WebGL');
-      assert.deepEqual((await ui.evaluate(readNotices)).filter((text) => /GPU was lost|failed/.test(text)), [], 'a GPU loss or a failure was noticed');
-      assert.notEqual(await ui.evaluate(readDecodedChecksum, 0), null, 'nothing was decoded');
-      console.log(`firefox webgl: ${gl}, ${await stepOf(ui)} steps`);
-      assertClean(opened, server);
-      await opened.close();
     } finally {
       await firefox.close();
       xvfb.stop();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { findBrowser } from '../shared/findBrowser.mjs';
+import { holdBackServiceWorker } from '../shared/pageReaders.mjs';
 import { poll } from '../shared/poll.mjs';
 
 const INSTALL_HINT = 'Install Firefox ESR (Debian/Ubuntu: `apt-get install -y firefox-esr`) or set FIREFOX_PATH to a Firefox executable.';
@@ -22,10 +23,6 @@ export function launchFirefox({ display } = {}) {
   return puppeteer.launch({ browser: 'firefox', executablePath: findFirefox(), headless: !display, env });
 }
 
-/** In the page, before its scripts: a service worker registration that never completes (as in the Chromium suite's fixtures). */
-function holdBackServiceWorker() {
-  if (globalThis.ServiceWorkerContainer) globalThis.ServiceWorkerContainer.prototype.register = () => new Promise(() => {});
-}
 
 /**
  * In the page: keep the bytes of every download started through a temporary link to a Blob (the

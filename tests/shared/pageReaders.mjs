@@ -51,3 +51,12 @@ export function readOverflowingCards() {
   }
   return found;
 }
+
+/**
+ * Not a reader: an init script both suites run in the page before its own scripts, unless a test is
+ * about offline use. The service worker's registration never completes, as on a page that has not
+ * reached a quiet moment yet (see tests/browser/fixtures.mjs for why).
+ */
+export function holdBackServiceWorker() {
+  if (globalThis.ServiceWorkerContainer) globalThis.ServiceWorkerContainer.prototype.register = () => new Promise(() => {});
+}
