@@ -23,7 +23,18 @@ export interface LayerSlots {
   biasGradAt: number;
 }
 
+/**
+ * What a job runs: the whole step (forward, loss, backward), the forward pass and the loss only
+ * (an evaluation: no gradients), or the forward pass only (codes: the chain may stop at the
+ * bottleneck, and no loss is taken).
+ */
+export const JOB_TRAIN = 0;
+export const JOB_LOSS = 1;
+export const JOB_FORWARD = 2;
+
 export interface ChainRowsJob {
+  /** JOB_TRAIN, JOB_LOSS or JOB_FORWARD. */
+  mode: number;
   rows: number;
   /** 0: BCE clipped at `epsilon`; 1: MSE. */
   lossKind: number;
@@ -61,7 +72,8 @@ export function chainScratchBytes(x: KernelExports, rows: number, widths: readon
 /**
  * Forward and backward for `job`'s rows; writes every layer's kernel and bias gradient (these
  * rows' share: sums over them, scaled by the whole batch's mean) and returns the loss's sum over
- * these rows, unscaled.
+ * these rows, unscaled. A JOB_LOSS job stops after the loss, a JOB_FORWARD job after the forward
+ * pass (its loss sum is 0).
  */
 export function runChainRows(x: KernelExports, job: ChainRowsJob, atLayerOutput?: AtLayerOutput): { lossSum: number; penalty: number } {
   const { rows, layers, scratchAt } = job;
@@ -72,12 +84,14 @@ export function runChainRows(x: KernelExports, job: ChainRowsJob, atLayerOutput?
     x.activate(layer.outputAt, rows * layer.units, layer.activation, 0);
   }
 
+  if (job.mode === JOB_FORWARD) return { lossSum: 0, penalty: 0 };
   const last = layers[layers.length - 1];
   const outputs = rows * last.units;
   const lossSum =
     job.lossKind === 0
       ? x.bceLossGrad(last.outputAt, job.targetAt, last.deltaAt, outputs, job.epsilon, 1 - job.epsilon, job.lossScale)
       : x.mseLossGrad(last.outputAt, job.targetAt, last.deltaAt, outputs, job.lossScale);
+  if (job.mode === JOB_LOSS) return { lossSum, penalty: 0 };
 
   let penalty = 0;
   for (let index = layers.length - 1; index >= 0; index--) {
@@ -96,16 +110,16 @@ export function runChainRows(x: KernelExports, job: ChainRowsJob, atLayerOutput?
 /** Numbers per layer in an encoded job. */
 const LAYER_FIELDS = 9;
 /** Numbers before the layers. */
-const HEADER_FIELDS = 8;
+const HEADER_FIELDS = 9;
 
 /** Floats a job of `layerCount` layers takes when encoded. */
 export function encodedJobLength(layerCount: number): number {
   return HEADER_FIELDS + LAYER_FIELDS * layerCount;
 }
 
-/** Write `job` as numbers into `out` (a row of a shared Float64Array), for a worker to decode. */
+/** Write `job` as numbers into `out` (a row of a shared Float64Array), for a worker to decode; its mode comes first. */
 export function encodeJob(job: ChainRowsJob, out: Float64Array): void {
-  out.set([job.rows, job.lossKind, job.epsilon, job.lossScale, job.inputAt, job.targetAt, job.scratchAt, job.layers.length]);
+  out.set([job.mode, job.rows, job.lossKind, job.epsilon, job.lossScale, job.inputAt, job.targetAt, job.scratchAt, job.layers.length]);
   job.layers.forEach((layer, index) => {
     out.set(
       [layer.inputs, layer.units, layer.activation, layer.kernelAt, layer.biasAt, layer.outputAt, layer.deltaAt, layer.kernelGradAt, layer.biasGradAt],
@@ -116,12 +130,12 @@ export function encodeJob(job: ChainRowsJob, out: Float64Array): void {
 
 export function decodeJob(row: Float64Array): ChainRowsJob {
   const layers: LayerSlots[] = [];
-  for (let index = 0; index < row[7]; index++) {
+  for (let index = 0; index < row[8]; index++) {
     const at = HEADER_FIELDS + LAYER_FIELDS * index;
     layers.push({
       inputs: row[at], units: row[at + 1], activation: row[at + 2], kernelAt: row[at + 3], biasAt: row[at + 4],
       outputAt: row[at + 5], deltaAt: row[at + 6], kernelGradAt: row[at + 7], biasGradAt: row[at + 8],
     });
   }
-  return { rows: row[0], lossKind: row[1], epsilon: row[2], lossScale: row[3], inputAt: row[4], targetAt: row[5], scratchAt: row[6], layers };
+  return { mode: row[0], rows: row[1], lossKind: row[2], epsilon: row[3], lossScale: row[4], inputAt: row[5], targetAt: row[6], scratchAt: row[7], layers };
 }

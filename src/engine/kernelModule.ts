@@ -29,6 +29,7 @@ export interface KernelExports {
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepSize: number, epsilon: number,
   ): void;
   accumulate(dst: number, src: number, count: number): void;
+  gatherScaledBytes(bytes: number, indices: number, count: number, pixelsPerImage: number, out: number): void;
 }
 
 /** Activation codes shared with assembly/kernels.ts. */

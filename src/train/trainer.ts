@@ -220,7 +220,8 @@ export class Trainer {
    * weights always give the same figures. Terms are NaN for no images.
    */
   async evaluateTerms(indices: Int32Array, maxCount = indices.length): Promise<TermValues> {
-    return this.currentModel().evaluateTerms(indices, maxCount);
+    this.assertAlive();
+    return this.engine.evaluateTerms?.(indices, maxCount) ?? this.currentModel().evaluateTerms(indices, maxCount);
   }
 
   /**
@@ -228,7 +229,8 @@ export class Trainer {
    * the variational kind these are the means.
    */
   async encodeAll(batchSize = INFERENCE_BATCH): Promise<Float32Array> {
-    return this.currentModel().encodeAll(batchSize);
+    this.assertAlive();
+    return this.engine.encodeAll?.() ?? this.currentModel().encodeAll(batchSize);
   }
 
   /**

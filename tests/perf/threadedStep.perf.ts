@@ -89,7 +89,7 @@ it('splits one thread’s step into its parallel part (the rows’ pass) and the
   model.dispose();
 });
 
-it('times whole engine steps (Adam included): the one-thread engine against the threaded one', async () => {
+it('times whole engine steps (Adam included): the resident engine on one thread and on the pool, and the tfjs-variables engine', async () => {
   const { DenseChainEngine } = await import('../../src/train/engines/denseChainEngine');
   const { buildThreadedChainEngine } = await import('../../src/train/engines/threadedChainEngine');
   const { datasetImages } = await import('../../src/train/engines/datasetImages');
@@ -101,14 +101,19 @@ it('times whole engine steps (Adam included): the one-thread engine against the 
     const variables = [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
     return { model, variables, images: datasetImages(pixels, SHAPE, count), pixels, imageCount: count, batchSize: BATCH, learningRate: 0.01 };
   };
-  const oneParts = partsFor();
-  const one = new DenseChainEngine(oneParts, planDenseChain(oneParts.model, oneParts.variables)!);
-  const manyParts = partsFor();
-  const offer = await buildThreadedChainEngine(manyParts, { threads, spawn: helpers.spawn });
-  if (!offer || !('engine' in offer)) throw new Error('no threaded engine');
-  const many = offer.engine;
+  const resident = async (threadCount: number) => {
+    const offer = await buildThreadedChainEngine(partsFor(), { threads: threadCount, spawn: helpers.spawn });
+    if (!offer || !('engine' in offer)) throw new Error('no resident engine');
+    return offer.engine;
+  };
+  const tfjsParts = partsFor();
+  const engines = {
+    'tfjs-variables engine, 1 thread': new DenseChainEngine(tfjsParts, planDenseChain(tfjsParts.model, tfjsParts.variables)!),
+    'resident, 1 thread': await resident(1),
+    [`resident, ${threads} threads`]: await resident(threads),
+  };
   const stepsPerRound = 100;
-  const time = async (engine: typeof one | typeof many) => {
+  const time = async (engine: (typeof engines)[keyof typeof engines]) => {
     const started = performance.now();
     for (let i = 0; i < stepsPerRound; i++) {
       engine.stepDeferred(Int32Array.from({ length: BATCH }, (_, j) => (i * BATCH + j) % count), i);
@@ -117,22 +122,20 @@ it('times whole engine steps (Adam included): the one-thread engine against the 
     await engine.readPendingTerms();
     return (performance.now() - started) / stepsPerRound;
   };
-  await time(one);
-  await time(many);
-  const oneMs: number[] = [];
-  const manyMs: number[] = [];
-  for (let round = 0; round < 6; round++) {
-    oneMs.push(await time(one));
-    manyMs.push(await time(many));
+  const ms: Record<string, number[]> = {};
+  for (const [name, engine] of Object.entries(engines)) {
+    await time(engine);
+    ms[name] = [];
   }
+  for (let round = 0; round < 6; round++) for (const [name, engine] of Object.entries(engines)) ms[name].push(await time(engine));
   const best = (values: number[]) => Math.min(...values);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[3];
+  const [tfjsName, oneName, manyName] = Object.keys(engines);
   console.log(
-    `engine step, batch ${BATCH}, ms (best / median of 6 rounds of ${stepsPerRound}): one thread ${best(oneMs).toFixed(2)} / ${median(oneMs).toFixed(2)}, ` +
-      `${threads} threads ${best(manyMs).toFixed(2)} / ${median(manyMs).toFixed(2)}; scaling ${(best(oneMs) / best(manyMs)).toFixed(2)} (best), ${(median(oneMs) / median(manyMs)).toFixed(2)} (median)`,
+    `engine step, batch ${BATCH}, ms (best / median of 6 rounds of ${stepsPerRound}): ` +
+      Object.keys(engines).map((name) => `${name} ${best(ms[name]).toFixed(2)} / ${median(ms[name]).toFixed(2)}`).join(', ') +
+      `; thread scaling ${(best(ms[oneName]) / best(ms[manyName])).toFixed(2)} (best), ${(median(ms[oneName]) / median(ms[manyName])).toFixed(2)} (median); ` +
+      `resident against tfjs-variables on one thread ${(best(ms[tfjsName]) / best(ms[oneName])).toFixed(2)}`,
   );
-  one.dispose();
-  many.dispose();
-  oneParts.model.dispose();
-  manyParts.model.dispose();
+  for (const engine of Object.values(engines)) engine.dispose();
 });

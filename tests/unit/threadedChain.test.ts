@@ -8,6 +8,7 @@ import { splitRows, type RowSplitRunner } from '../../src/engine/chainLayout';
 import { runChainRows, type ChainRowsJob } from '../../src/engine/chainRows';
 import { kernelModuleIfLoaded } from '../../src/engine/kernelModule';
 import { ChainPool, type HelperSpawner } from '../../src/engine/threads/chainPool';
+import { updateRanges } from '../../src/engine/updateJob';
 import { sharedMemorySupported } from '../../src/engine/threads/sharedKernels';
 import { buildAutoencoder } from '../../src/model/build';
 import type { AutoencoderSpec, KindOptions, ReconstructionLoss } from '../../src/model/spec';
@@ -16,6 +17,7 @@ import { DenseChainEngine } from '../../src/train/engines/denseChainEngine';
 import { planDenseChain, type ChainStep } from '../../src/train/engines/denseChainPlan';
 import { buildThreadedChainEngine } from '../../src/train/engines/threadedChainEngine';
 import type { EngineParts } from '../../src/train/engines/trainingEngine';
+import { ModelInference } from '../../src/train/trainerInference';
 import { threadLimitFromHash, threadLimitFromWorkerName, threadsFor, trainingWorkerName } from '../../src/train/engines/engineThreads';
 import { nodeHelpers, type NodeHelpers } from '../fixtures/nodeChainPool';
 import { patternData, PATTERN_SHAPE } from '../fixtures/patternData';
@@ -98,6 +100,23 @@ describe('the dense step split by rows', () => {
     const { one, split } = bothWays(CASES[0].spec, 2, serialRunner(3));
     one.gradients.forEach((gradient, i) => expect(split.gradients[i].dataSync()).toEqual(gradient.dataSync()));
     tf.dispose([...one.gradients, ...split.gradients]);
+  });
+});
+
+describe('the update after a step, cut into ranges', () => {
+  it('covers every parameter once, in ranges of whole vectors, one per thread', () => {
+    for (const [floats, parts] of [[105_542, 2], [103, 3], [8, 4], [4, 2], [1_000_001, 7]]) {
+      const ranges = updateRanges(floats, parts);
+      expect(ranges.length).toBeLessThanOrEqual(parts);
+      let next = 0;
+      for (const { from, count } of ranges) {
+        expect(from).toBe(next);
+        expect(from % 4).toBe(0);
+        expect(count).toBeGreaterThan(0);
+        next = from + count;
+      }
+      expect(next).toBe(floats);
+    }
   });
 });
 
@@ -197,6 +216,35 @@ describe('the threaded engine in the Trainer’s place (weights and moments in t
     });
   }
 
+  for (const { label, spec: modelSpec } of [CASES[0], CASES[1], CASES[3]]) {
+    it(`evaluates and encodes on the pool as the model's layers do for ${label} (relative error < 1e-5)`, async () => {
+      const parts = partsFor(modelSpec);
+      const offer = await buildThreadedChainEngine(parts, { threads: 2, spawn: helpers.spawn });
+      if (!offer || !('engine' in offer)) throw new Error('no threaded engine');
+      const engine = offer.engine;
+      for (let step = 0; step < 3; step++) engine.stepDeferred(Int32Array.from({ length: 32 }, (_, i) => (step * 29 + i * 3) % 96), step);
+      engine.syncModel();
+      const inference = new ModelInference(parts.model, modelSpec, parts.images, parts.imageCount, { evaluation: 5, view: 6 });
+      // 77 images in passes split between two threads, the last slices uneven.
+      const heldOut = Int32Array.from({ length: 80 }, (_, i) => (i * 7) % 96);
+      const own = engine.evaluateTerms(heldOut, 77);
+      if (parts.model.corrupt) {
+        // The model corrupts what it evaluates: that is the model's to draw.
+        expect(own).toBeNull();
+      } else {
+        const [got, want] = [await own, await inference.evaluateTerms(heldOut, 77)];
+        expect(Object.keys(got!).sort()).toEqual(Object.keys(want).sort());
+        for (const name of Object.keys(want)) expect(Math.abs(got![name] - want[name]), name).toBeLessThan(1e-5 * Math.abs(want[name]));
+      }
+      const codes = await engine.encodeAll();
+      const wantCodes = await inference.encodeAll(1000);
+      expect(codes).toHaveLength(96 * modelSpec.latentDim);
+      expect(relativeError(codes!, wantCodes)).toBeLessThan(1e-5);
+      engine.dispose();
+      parts.model.dispose();
+    });
+  }
+
   it('takes weights and Adam state in and gives them back as they were, and carries on from them', async () => {
     const parts = partsFor(CASES[1].spec);
     const offer = await buildThreadedChainEngine(parts, { threads: 2, spawn: helpers.spawn });
@@ -220,11 +268,10 @@ describe('the threaded engine in the Trainer’s place (weights and moments in t
     parts.model.dispose();
   });
 
-  it('is not offered for the sparse kind (its penalty needs the whole batch), on one thread, or without cross-origin isolation', async () => {
+  it('is not offered for the sparse kind (its penalty needs the whole batch) or without cross-origin isolation', async () => {
     const sparse = partsFor(spec('sparse', 'bce', 'relu', { sparsityType: 'l1', sparsityWeight: 0.05 }));
     expect(await buildThreadedChainEngine(sparse, { threads: 2, spawn: helpers.spawn })).toBeNull();
     const basic = partsFor(CASES[0].spec);
-    expect(await buildThreadedChainEngine(basic, { threads: 1, spawn: helpers.spawn })).toBeNull();
     // A page served without COOP/COEP has no shared memory: the one-thread engine keeps training.
     vi.stubGlobal('crossOriginIsolated', false);
     try {
@@ -235,6 +282,28 @@ describe('the threaded engine in the Trainer’s place (weights and moments in t
     }
     sparse.model.dispose();
     basic.model.dispose();
+  });
+
+  it('runs on one thread with no helpers, named as the one-thread engine, step for step with it', async () => {
+    const oneParts = partsFor(CASES[1].spec);
+    const poolParts = partsFor(CASES[1].spec);
+    const one = new DenseChainEngine(oneParts, planDenseChain(oneParts.model, oneParts.variables)!);
+    const workersBefore = helpers.workers.length;
+    const offer = await buildThreadedChainEngine(poolParts, { threads: 1, spawn: helpers.spawn });
+    if (!offer || !('engine' in offer)) throw new Error(`no one-thread resident engine: ${JSON.stringify(offer)}`);
+    expect(offer.engine.name).toBe('wasm dense step');
+    expect(helpers.workers.length).toBe(workersBefore);
+    for (let step = 0; step < 5; step++) {
+      const batch = Int32Array.from({ length: 32 }, (_, i) => (step * 11 + i * 3) % 96);
+      one.stepDeferred(batch, step);
+      offer.engine.stepDeferred(batch, step);
+    }
+    const [want, got] = [await one.readPendingTerms(), await offer.engine.readPendingTerms()];
+    got.forEach((terms, step) => terms.forEach((value, i) => expect(Math.abs(value - want[step][i])).toBeLessThan(1e-4 * Math.abs(want[step][i]))));
+    offer.engine.dispose();
+    one.dispose();
+    oneParts.model.dispose();
+    poolParts.model.dispose();
   });
 
   it('ends its helpers and keeps tensor counts steady across model switches', async () => {

@@ -458,5 +458,34 @@ export function accumulate(dst: usize, src: usize, count: i32): void {
   }
 }
 
+/**
+ * Rows of images gathered from the dataset's bytes and scaled to [0, 1]: for each of `count`
+ * indices (i32, at `indices`), the `pixelsPerImage` bytes of that image, each divided by 255 in
+ * float32, written row after row from `out`. A float32 division is correctly rounded, so each value
+ * is the float32 nearest byte / 255, the same number JS's double division gives once rounded to
+ * float32 (tests/unit/gatherScaledBytes.test.ts checks all 256). In JS this took 0.4-0.6 ms a batch
+ * of 128 MNIST images, a tenth of a two-thread step, all of it on one thread.
+ */
+export function gatherScaledBytes(bytes: usize, indices: usize, count: i32, pixelsPerImage: i32, out: usize): void {
+  const divisor = f32x4.splat(255);
+  const vectors = pixelsPerImage & ~15;
+  for (let row = 0; row < count; row++) {
+    const from = bytes + <usize>load<i32>(indices + (<usize>row << 2)) * <usize>pixelsPerImage;
+    const to = out + ((<usize>row * <usize>pixelsPerImage) << 2);
+    let p = 0;
+    for (; p < vectors; p += 16) {
+      const sixteen = v128.load(from + p);
+      const low = i16x8.extend_low_i8x16_u(sixteen);
+      const high = i16x8.extend_high_i8x16_u(sixteen);
+      const at = to + (<usize>p << 2);
+      v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(low)), divisor));
+      v128.store(at + 16, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(low)), divisor));
+      v128.store(at + 32, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(high)), divisor));
+      v128.store(at + 48, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(high)), divisor));
+    }
+    for (; p < pixelsPerImage; p++) store<f32>(to + (<usize>p << 2), <f32>load<u8>(from + p) / 255);
+  }
+}
+
 // Direct convolution kernels (assembly/conv.ts), compiled into this one module.
 export * from './conv';

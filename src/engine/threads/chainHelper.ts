@@ -1,7 +1,7 @@
 // A helper thread's side of the pool: instantiate the shared kernels on the pool's memory, then take
-// and run each step's jobs (slices of rows) until none is left, step after step, until told to stop. Written against a plain message port so the
+// and run each step's jobs (slices of rows, ranges of the update) until none is left, step after step, until told to stop. Written against a plain message port so the
 // browser's worker (chainHelper.worker.ts) and Node's worker_threads (the tests) share it.
-import { decodeJob, runChainRows } from '../chainRows';
+import { decodePoolJob, runPoolJob } from '../poolJobs';
 import { instantiateOnMemory } from './sharedKernels';
 import { PoolControl } from './poolControl';
 
@@ -34,7 +34,7 @@ export async function serveHelper(start: HelperStart, post: (message: HelperMess
     let failed = false;
     try {
       for (let job = control.takeJob(); job !== null; job = control.takeJob()) {
-        control.setLossSum(job, runChainRows(kernels, decodeJob(control.jobRow(job))).lossSum);
+        control.setLossSum(job, runPoolJob(kernels, decodePoolJob(control.jobRow(job))));
       }
     } catch {
       failed = true;

@@ -1,7 +1,8 @@
 // A pool of helper threads that run the dense chain's step with the coordinating thread, on slices
-// of the batch's rows, all on one shared memory (batch-parallel: one start and one join per step,
-// where a split of each product by columns would synchronise at every layer).
-import { encodeJob, runChainRows, type ChainRowsJob } from '../chainRows';
+// of the batch's rows, all on one shared memory (batch-parallel: one start and one join for the
+// rows, where a split of each product by columns would synchronise at every layer, and one for the
+// update after them, cut into ranges of the parameters).
+import { encodedPoolJobLength, encodePoolJob, runPoolJob, type PoolJob } from '../poolJobs';
 import type { RowSplitRunner } from '../chainLayout';
 import type { KernelModule } from '../kernelModule';
 import type { HelperMessage, HelperStart } from './chainHelper';
@@ -49,7 +50,8 @@ export class ChainPool implements RowSplitRunner {
     const module = await compileSharedKernels();
     const memory = createSharedMemory();
     const kernels = await coordinatorKernels(module, memory);
-    const slices = (helperCount + 1) * slicesPerThread;
+    // Alone, one slice: cutting the rows would only make smaller products.
+    const slices = helperCount === 0 ? 1 : (helperCount + 1) * slicesPerThread;
     const control = PoolControl.create(slices, layerCount);
     const helpers: HelperHandle[] = [];
     try {
@@ -75,17 +77,22 @@ export class ChainPool implements RowSplitRunner {
     return new ChainPool(kernels, control, helpers, slices);
   }
 
+  /** Whether `job` fits a row of this pool's control (chains of at most the pool's layer count). */
+  fits(job: PoolJob): boolean {
+    return encodedPoolJobLength(job) <= this.control.jobLength;
+  }
+
   /** Run every job, shared out between this thread and the helpers; blocks until all are done. */
-  run(jobs: readonly ChainRowsJob[]): number[] {
+  run(jobs: readonly PoolJob[]): number[] {
     if (this.disposed) throw new Error('engine pool used after dispose()');
     if (jobs.length > this.slices) throw new Error(`engine pool: ${jobs.length} jobs, room for ${this.slices}`);
-    if (jobs.some((job) => job.layers.length > this.control.layerCount)) throw new Error(`engine pool: made for chains of at most ${this.control.layerCount} layers`);
-    jobs.forEach((job, index) => encodeJob(job, this.control.jobRow(index)));
+    if (!jobs.every((job) => this.fits(job))) throw new Error(`engine pool: a job does not fit (made for chains of at most ${this.control.layerCount} layers)`);
+    jobs.forEach((job, index) => encodePoolJob(job, this.control.jobRow(index)));
     this.control.start(this.helpers.length, jobs.length);
     let helpersOk = false;
     try {
       for (let job = this.control.takeJob(); job !== null; job = this.control.takeJob()) {
-        this.control.setLossSum(job, runChainRows(this.kernels.exports, jobs[job]).lossSum);
+        this.control.setLossSum(job, runPoolJob(this.kernels.exports, jobs[job]));
       }
     } finally {
       // Never leave helpers writing into memory the next step lays out again.

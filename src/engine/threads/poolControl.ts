@@ -36,6 +36,11 @@ export class PoolControl {
     return new PoolControl(new SharedArrayBuffer(bytes), layerCount);
   }
 
+  /** Numbers a job's row holds. */
+  get jobLength(): number {
+    return this.rowLength - 1;
+  }
+
   /** Job `job`'s row. */
   jobRow(job: number): Float64Array {
     return this.rows.subarray(job * this.rowLength, job * this.rowLength + this.rowLength - 1);

@@ -1,9 +1,9 @@
 // The dense chain's engine on several threads (residentChainEngine.ts): a pool of helper workers on
 // one shared wasm memory, each taking a slice of the batch's rows (engine/threads). Prepared asynchronously (the helpers
 // start as workers), so it is offered by `pickPreparedEngine`'s asynchronous path and takes over the
-// one-thread engine's weights and Adam state. Without cross-origin isolation (no shared memory),
-// on one core, or for the sparse kind (its penalty needs the whole batch's code), training stays
-// on the one-thread engine.
+// one-thread engine's weights and Adam state; on one core (or `threads=1`) it runs with no helpers.
+// Without cross-origin isolation (no shared memory), or for the sparse kind (its penalty needs the
+// whole batch's code), training stays on the one-thread engine.
 import { spawnBrowserHelper } from '../../engine/threads/browserHelper';
 import { ChainPool, type HelperSpawner } from '../../engine/threads/chainPool';
 import { sharedMemorySupported } from '../../engine/threads/sharedKernels';
@@ -21,6 +21,11 @@ export interface ThreadedEngineOptions {
   spawn?: HelperSpawner;
 }
 
+/** The spawner of a pool of one thread, which never calls it. */
+const noHelpers: HelperSpawner = () => {
+  throw new Error('a pool of one thread has no helpers');
+};
+
 /** Whether this thread may block in Atomics.wait: a worker may, a browser page's own thread may not. */
 function canBlock(): boolean {
   return typeof (globalThis as { document?: unknown }).document === 'undefined';
@@ -32,10 +37,14 @@ export async function buildThreadedChainEngine(parts: EngineParts, options: Thre
   if (!plan?.ready() || !plan.splitsByRows) return null;
   const threads = options.threads ?? trainingThreads();
   const spawn = options.spawn ?? (typeof Worker === 'function' ? spawnBrowserHelper : null);
-  if (threads < 2 || !spawn || !canBlock() || !sharedMemorySupported()) return null;
+  if (!sharedMemorySupported()) return null;
+  // One thread needs no helpers (nor waits), but gains the resident weights, the kernels' batch
+  // gather and the engine's own evaluation and codes; that is also the fair one-thread figure
+  // for the bench's thread scaling.
+  if (threads > 1 && (!spawn || !canBlock())) return null;
   let pool: ChainPool;
   try {
-    pool = await ChainPool.start(threads - 1, plan.layers.length, spawn);
+    pool = await ChainPool.start(threads - 1, plan.layers.length, spawn ?? noHelpers);
   } catch (error) {
     return { unavailable: `helper threads did not start (${error instanceof Error ? error.message : String(error)}); training on one thread` };
   }

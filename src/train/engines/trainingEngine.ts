@@ -80,6 +80,14 @@ export interface TrainingEngine {
    * Trainer calls it before it runs the model's layers. Synchronous: a GPU engine only queues copies.
    */
   syncModel(): void;
+  /**
+   * Optional: the mean loss terms by name over the first `maxCount` of `indices` (as `Trainer.evaluateTerms`),
+   * computed by the engine itself where it is faster than the model's layers; null where it cannot
+   * give the model's figures, and the Trainer asks the model.
+   */
+  evaluateTerms?(indices: Int32Array, maxCount: number): Promise<Record<string, number>> | null;
+  /** Optional: every image's code (as `Trainer.encodeAll`), where the engine is faster; null to ask the model. */
+  encodeAll?(): Promise<Float32Array> | null;
   /** Free what the engine made (pending terms, optimizer slots), not the parts it was given. */
   dispose(): void;
 }
