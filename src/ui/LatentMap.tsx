@@ -12,6 +12,7 @@ import { useAppState, useController } from './controllerContext';
 import { mapMetrics } from './metrics';
 import { MapToolbar } from './latentMap/MapToolbar';
 import { startFrameLoop, type FrameLoop } from './latentMap/frameLoop';
+import { mapMayHaveChanged } from './latentMap/mapInputs';
 import type { HoveredPoint } from './latentMap/hoverPoint';
 import { attachMapGestures } from './latentMap/mapGestures';
 import { createMapSceneModel, type MapSceneModel, type MapSize } from './latentMap/mapSceneModel';
@@ -103,7 +104,12 @@ export function LatentMap() {
         mapMetrics.recordFrame(performance.now() - started, frame.scene.points.length / 2);
       },
     });
-    const unsubscribe = store.subscribe(loop.invalidate);
+    let seen = store.getState();
+    const unsubscribe = store.subscribe(() => {
+      const next = store.getState();
+      if (mapMayHaveChanged(seen, next)) loop.invalidate();
+      seen = next;
+    });
 
     const zoomBehavior = createZoomPan((transform) => {
       const viewport = viewportRef.current;

@@ -7,7 +7,7 @@ import {
 } from '../../src/train/session/mapRefreshInterval';
 
 describe('mapRefreshInterval', () => {
-  it('keeps a refresh to 4% of the time once the run has settled, and never more often than every second', () => {
+  it('keeps a refresh to 4% of the time once the run has settled, and never more often than every 2 s', () => {
     expect(mapRefreshInterval(100, EARLY_MAP_WINDOW_MS)).toBe(2500);
     expect(mapRefreshInterval(10, EARLY_MAP_WINDOW_MS + 1)).toBe(MIN_REFRESH_INTERVAL_MS);
     expect(mapRefreshInterval(900, 60_000)).toBe(22_500);
@@ -16,7 +16,7 @@ describe('mapRefreshInterval', () => {
   it('refreshes at least every 2.5 s in the first seconds where a refresh is cheap (WebAssembly, a real GPU)', () => {
     expect(mapRefreshInterval(150, 0)).toBe(EARLY_MAP_MAX_INTERVAL_MS);
     expect(mapRefreshInterval(400, 5000)).toBe(EARLY_MAP_MAX_INTERVAL_MS);
-    // A cheap refresh may come more often than the floor where the time share allows.
+    // A cheap refresh may come more often than the early floor where the time share allows.
     expect(mapRefreshInterval(20, 0)).toBe(MIN_REFRESH_INTERVAL_MS);
   });
 

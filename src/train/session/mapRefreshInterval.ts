@@ -5,8 +5,14 @@
 
 /** Share of training time the map refresh may take once the run has settled. */
 export const REFRESH_TIME_SHARE = 0.04;
-/** Never refresh the map more often than this, however cheap it is. */
-export const MIN_REFRESH_INTERVAL_MS = 1000;
+/**
+ * Never refresh the map more often than this, however cheap it is. The worker's cost is not the
+ * whole cost: each new map glides into place on the page for about half a second, 25-30 frames of
+ * 10,000 points at 5-7 ms each on the page's thread. Once the engine encoded the map in 40 ms,
+ * refreshing every second kept the map gliding nearly half the time, and that drawing took a
+ * core's tenth or more from training on two cores.
+ */
+export const MIN_REFRESH_INTERVAL_MS = 2000;
 /**
  * The first seconds of a run: there the map refreshes at least every EARLY_MAP_MAX_INTERVAL_MS,
  * whatever the time share says (a costly first refresh, made while the backend measurement shares
