@@ -22,6 +22,10 @@
 //   wasmGemmGflops           best f32 GEMM rate of the wasm path, 256x784 @ 784x128 (tfjs's kernel or the
 //                            engine's, alone or through the tfjs kernel; each is listed too)
 //   threads                  how many threads trained in the app run (the Backend line's count)
+//   engineStepMs1Thread, engineStepMsThreads, engineThreads, engineThreadScaling
+//                            the threaded dense step alone in a worker of the bench page (no page work beside
+//                            it), best of alternated rounds: one thread against the app's pool (section
+//                            `engineThreads`)
 //   trainImgPerSecApp1Thread the same app run with the link's `threads=1`; threadScaling = trainImgPerSecApp /
 //                            trainImgPerSecApp1Thread (section `threads`, after `bare`)
 //   relaxedSimd              whether the engine runs its relaxed-SIMD build (fused multiply-add; chosen by
@@ -486,6 +490,25 @@ const SECTIONS = [
         threadScaling: round(shared.app.trainImgPerSecApp / one.trainImgPerSecApp, 3),
         threadsInOneThreadRun: one.threads,
         trainEnabledMs1Thread: round(one.trainEnabledMs, 0),
+      };
+    },
+  },
+  {
+    // The threaded dense step alone in a worker (no page drawing beside it): one thread against the
+    // pool the app would use, so the app's threadScaling can be set against what the split gives.
+    name: 'engineThreads',
+    async run({ browser, baseUrl }) {
+      const page = await browser.newPage();
+      await page.goto(`${baseUrl}bench.html#engineStep&seconds=6${settingsHash ? `&${settingsHash}` : ''}`);
+      await page.waitForFunction(() => window.engineStepBenchResult !== undefined, null, { timeout: 120_000 });
+      const result = await page.evaluate(() => window.engineStepBenchResult);
+      await page.close();
+      if ('error' in result) throw new Error(result.error);
+      return {
+        engineStepMs1Thread: round(result.oneThreadMs, 2),
+        engineStepMsThreads: round(result.threadsMs, 2),
+        engineThreads: result.threads,
+        engineThreadScaling: round(result.oneThreadMs / result.threadsMs, 3),
       };
     },
   },

@@ -7,6 +7,7 @@ import { BUILT_IN_MNIST_PATH } from '../data/packedDataset';
 import type { BareBenchRequest, BareBenchResult } from './bareTrainingWorker';
 import { runMicroBench, type MicroBenchResult } from './micro';
 import type { GemmBenchResult } from './gemmWorker';
+import type { EngineStepBenchResult } from './engineStepWorker';
 import { denseTrainingFlopsPerImage } from '../model/flops';
 
 declare global {
@@ -14,6 +15,7 @@ declare global {
     bareBenchResult?: BareBenchResult | { error: string };
     microBenchResult?: MicroBenchResult | { error: string };
     gemmBenchResult?: (GemmBenchResult & { trainingFlopsPerImage: number }) | { error: string };
+    engineStepBenchResult?: EngineStepBenchResult | { error: string };
   }
 }
 
@@ -32,6 +34,19 @@ if (hash.has('gemm')) {
     output.textContent = JSON.stringify(window.gemmBenchResult);
   };
   worker.postMessage({ seconds: Number(hash.get('seconds') ?? '3') });
+} else if (hash.has('engineStep')) {
+  // The threaded dense step alone, one thread against the pool, with no page work beside it.
+  output.textContent = 'timing the dense step on one thread and on the pool…';
+  if (!validated.ok) {
+    window.engineStepBenchResult = { error: JSON.stringify(validated.errors) };
+  } else {
+    const worker = new Worker(new URL('./engineStepWorker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<EngineStepBenchResult | { error: string }>) => {
+      window.engineStepBenchResult = event.data;
+      output.textContent = JSON.stringify(event.data);
+    };
+    worker.postMessage({ seconds: Number(hash.get('seconds') ?? '6'), spec: validated.config.spec, batchSize: validated.config.training.batchSize });
+  }
 } else if (hash.has('micro')) {
   output.textContent = 'measuring the map building blocks…';
   runMicroBench().then(
