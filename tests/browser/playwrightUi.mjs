@@ -4,9 +4,17 @@ import { readFileSync } from 'node:fs';
 /** A `ui` for the shared paths, driving `page`. */
 export function playwrightUi(page) {
   const button = (name) => page.getByRole('button', { name, exact: true });
+  // The last console lines of every kind (the page's and its workers'), for a failure's message.
+  const consoleLines = [];
+  const keep = (message) => {
+    consoleLines.push(`${message.type()}: ${message.text()}`);
+    if (consoleLines.length > 30) consoleLines.shift();
+  };
+  page.on('console', keep);
   return {
     page,
     evaluate: (fn, arg) => page.evaluate(fn, arg),
+    consoleTail: () => consoleLines.slice(),
     click: (name) => button(name).click(),
     async enabled(name) {
       const found = button(name);

@@ -60,6 +60,9 @@ function keepDownloads() {
   };
 }
 
+/** Console lines a page keeps for a failure's message. */
+const CONSOLE_TAIL = 30;
+
 /**
  * A new page in a fresh browser context at `hash`, watched: `problems()` lists console errors,
  * uncaught exceptions, requests off the app's origin and failed same-origin requests.
@@ -75,8 +78,12 @@ export async function openPage(browser, server, hash = '', { serviceWorker = fal
   const origin = new URL(server.url).origin;
   const problems = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message ?? error}`));
+  // The last console lines of every kind, for a failure's message (`ui.consoleTail`).
+  const consoleLines = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    consoleLines.push(`${message.type()}: ${message.text()}`);
+    if (consoleLines.length > CONSOLE_TAIL) consoleLines.shift();
   });
   page.on('request', (request) => {
     const url = request.url();
@@ -100,6 +107,7 @@ export async function openPage(browser, server, hash = '', { serviceWorker = fal
     ui: {
       page,
       evaluate: (fn, arg) => page.evaluate(fn, arg),
+      consoleTail: () => consoleLines.slice(),
       click: (name) => clickButton(page, name),
       enabled: (name) => buttonEnabled(page, name),
       mouse: page.mouse,

@@ -35,9 +35,13 @@ export function readPageState() {
   };
 }
 
-/** `poll` with the page's state in its failure message. */
+/**
+ * `poll` with the page's state in its failure message, and the page's last console lines where the
+ * driver keeps them (a page stuck on "Preparing the model…" says why only there).
+ */
 function until(ui, condition, message, timeout = 60_000) {
-  return poll(condition, { message, timeout, state: () => ui.evaluate(readPageState) });
+  const state = async () => ({ ...(await ui.evaluate(readPageState)), ...(ui.consoleTail ? { console: ui.consoleTail() } : {}) });
+  return poll(condition, { message, timeout, state });
 }
 
 /** Steps done so far (0 before the first figures). */
