@@ -29,21 +29,40 @@ const scope = self as unknown as WorkerScope;
 const IMAGES = 2048;
 const STEPS_PER_ROUND = 50;
 
-async function residentEngine(spec: AutoencoderSpec, batchSize: number, threads: number): Promise<ResidentChainEngine> {
+/** A resident engine on `threads` threads, and a `dispose` that frees it with the model and images it borrows. */
+async function residentEngine(spec: AutoencoderSpec, batchSize: number, threads: number): Promise<{ engine: ResidentChainEngine; dispose(): void }> {
   const pixels = Uint8Array.from({ length: IMAGES * pixelsPerImage(spec.inputShape) }, (_, i) => (Math.imul(i, 2654435761) >>> 24) & 255);
   const model = buildAutoencoder(spec, 1);
   const variables = [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((weight) => weight.read() as tf.Variable);
   const images = datasetImages(pixels, spec.inputShape, IMAGES);
-  const offer = await buildThreadedChainEngine({ model, variables, images, pixels, imageCount: IMAGES, batchSize, learningRate: 0.001 }, { threads });
-  if (!offer || !('engine' in offer)) throw new Error(offer ? offer.unavailable : 'the resident engine does not apply here (no shared memory, or not a dense chain)');
-  return offer.engine;
+  const freeParts = () => {
+    images.dispose();
+    model.dispose();
+  };
+  const offer = await buildThreadedChainEngine({ model, variables, images, pixels, imageCount: IMAGES, batchSize, learningRate: 0.001 }, { threads }).catch((error: unknown) => {
+    freeParts();
+    throw error;
+  });
+  if (!offer || !('engine' in offer)) {
+    freeParts();
+    throw new Error(offer ? offer.unavailable : 'the resident engine does not apply here (no shared memory, or not a dense chain)');
+  }
+  const engine = offer.engine;
+  return {
+    engine,
+    dispose: () => {
+      engine.dispose();
+      freeParts();
+    },
+  };
 }
 
 async function run(seconds: number, spec: AutoencoderSpec, batchSize: number): Promise<EngineStepBenchResult> {
   await activateBackend('wasm');
   const threads = trainingThreads();
-  const one = await residentEngine(spec, batchSize, 1);
-  const many = await residentEngine(spec, batchSize, threads);
+  const oneThread = await residentEngine(spec, batchSize, 1);
+  const pool = await residentEngine(spec, batchSize, threads);
+  const [one, many] = [oneThread.engine, pool.engine];
   let step = 0;
   const round = async (engine: ResidentChainEngine) => {
     const started = performance.now();
@@ -61,8 +80,8 @@ async function run(seconds: number, spec: AutoencoderSpec, batchSize: number): P
     oneThreadMs = Math.min(oneThreadMs, await round(one));
     threadsMs = Math.min(threadsMs, await round(many));
   }
-  one.dispose();
-  many.dispose();
+  oneThread.dispose();
+  pool.dispose();
   return { threads, oneThreadMs, threadsMs };
 }
 

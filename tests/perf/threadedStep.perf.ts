@@ -96,10 +96,13 @@ it('times whole engine steps (Adam included): the resident engine on one thread 
   const threads = Number(process.env.THREADS ?? 2);
   const count = 2048;
   const pixels = Uint8Array.from({ length: count * pixelsPerImage(SHAPE) }, (_, i) => (i * 2654435761) >>> 24);
+  const made: { model: { dispose(): void }; images: { dispose(): void } }[] = [];
   const partsFor = () => {
     const model = buildAutoencoder(SPEC, 1);
     const variables = [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
-    return { model, variables, images: datasetImages(pixels, SHAPE, count), pixels, imageCount: count, batchSize: BATCH, learningRate: 0.01 };
+    const parts = { model, variables, images: datasetImages(pixels, SHAPE, count), pixels, imageCount: count, batchSize: BATCH, learningRate: 0.01 };
+    made.push(parts);
+    return parts;
   };
   const resident = async (threadCount: number) => {
     const offer = await buildThreadedChainEngine(partsFor(), { threads: threadCount, spawn: helpers.spawn });
@@ -138,4 +141,8 @@ it('times whole engine steps (Adam included): the resident engine on one thread 
       `resident against tfjs-variables on one thread ${(best(ms[tfjsName]) / best(ms[oneName])).toFixed(2)}`,
   );
   for (const engine of Object.values(engines)) engine.dispose();
+  for (const parts of made) {
+    parts.images.dispose();
+    parts.model.dispose();
+  }
 });

@@ -241,6 +241,7 @@ describe('the threaded engine in the Trainer’s place (weights and moments in t
       expect(codes).toHaveLength(96 * modelSpec.latentDim);
       expect(relativeError(codes!, wantCodes)).toBeLessThan(1e-5);
       engine.dispose();
+      parts.images.dispose();
       parts.model.dispose();
     });
   }
@@ -302,8 +303,10 @@ describe('the threaded engine in the Trainer’s place (weights and moments in t
     got.forEach((terms, step) => terms.forEach((value, i) => expect(Math.abs(value - want[step][i])).toBeLessThan(1e-4 * Math.abs(want[step][i]))));
     offer.engine.dispose();
     one.dispose();
-    oneParts.model.dispose();
-    poolParts.model.dispose();
+    for (const parts of [oneParts, poolParts]) {
+      parts.images.dispose();
+      parts.model.dispose();
+    }
   });
 
   it('ends its helpers and keeps tensor counts steady across model switches', async () => {

@@ -110,19 +110,9 @@ export class ResidentChainEngine implements TrainingEngine {
     if (this.disposed) throw new Error('engine used after dispose()');
     const kernels = this.pool.kernels;
     kernels.rewind(this.stepStart);
-    const { layers, loss } = this.chain;
     const widths = this.widths;
     const { inputAt, targetAt } = this.placeBatch(batch, seed, widths[0]);
-    const operands: ChainOperands = {
-      widths,
-      activations: layers.map((layer) => layer.activation),
-      loss,
-      rows: batch.length,
-      inputAt,
-      targetAt,
-      kernelsAt: layers.map((layer) => this.weightsAt[layer.kernelIndex]),
-      biasesAt: layers.map((layer) => (layer.biasIndex === null ? -1 : this.weightsAt[layer.biasIndex])),
-    };
+    const operands = this.operands(this.chain.layers.length, batch.length, inputAt, targetAt);
     const { lossSum, layouts } = runSplitRows(operands, this.pool, JOB_TRAIN);
     this.update(layouts.map((layout) => layout.gradientsAt));
     const reconstruction = Math.fround(lossSum / (batch.length * widths[widths.length - 1]));
@@ -166,22 +156,24 @@ export class ResidentChainEngine implements TrainingEngine {
    */
   private forwardRows(indices: Int32Array, layerCount: number, mode: number): { lossSum: number; layouts: ThreadLayout[] } {
     if (this.disposed) throw new Error('engine used after dispose()');
-    const kernels = this.pool.kernels;
-    kernels.rewind(this.stepStart);
+    this.pool.kernels.rewind(this.stepStart);
+    const inputAt = this.gatherImages(indices, this.widths[0]);
+    return runSplitRows(this.operands(layerCount, indices.length, inputAt, inputAt), this.pool, mode);
+  }
+
+  /** The first `layerCount` layers on the resident weights, for `rows` rows already placed at `inputAt` (targets at `targetAt`). */
+  private operands(layerCount: number, rows: number, inputAt: number, targetAt: number): ChainOperands {
     const layers = this.chain.layers.slice(0, layerCount);
-    const widths = this.widths.slice(0, layerCount + 1);
-    const inputAt = this.gatherImages(indices, widths[0]);
-    const operands: ChainOperands = {
-      widths,
+    return {
+      widths: this.widths.slice(0, layerCount + 1),
       activations: layers.map((layer) => layer.activation),
       loss: this.chain.loss,
-      rows: indices.length,
+      rows,
       inputAt,
-      targetAt: inputAt,
+      targetAt,
       kernelsAt: layers.map((layer) => this.weightsAt[layer.kernelIndex]),
       biasesAt: layers.map((layer) => (layer.biasIndex === null ? -1 : this.weightsAt[layer.biasIndex])),
     };
-    return runSplitRows(operands, this.pool, mode);
   }
 
   /**
