@@ -3,6 +3,7 @@
 // rows, where a split of each product by columns would synchronise at every layer, and one for the
 // update after them, cut into ranges of the parameters).
 import { encodedPoolJobLength, encodePoolJob, runPoolJob, type PoolJob } from '../poolJobs';
+import { encodedUpdateLength } from '../updateJob';
 import type { RowSplitRunner } from '../chainLayout';
 import type { KernelModule } from '../kernelModule';
 import type { HelperMessage, HelperStart } from './chainHelper';
@@ -78,8 +79,13 @@ export class ChainPool implements RowSplitRunner {
   }
 
   /** Whether `job` fits a row of this pool's control (chains of at most the pool's layer count). */
-  fits(job: PoolJob): boolean {
+  private fits(job: PoolJob): boolean {
     return encodedPoolJobLength(job) <= this.control.jobLength;
+  }
+
+  /** Whether an update job summing every slice's run fits a row (a chain of very few layers on many threads may not). */
+  updateFits(): boolean {
+    return encodedUpdateLength(this.slices - 1) <= this.control.jobLength;
   }
 
   /** Run every job, shared out between this thread and the helpers; blocks until all are done. */

@@ -47,6 +47,8 @@ export class ResidentChainEngine implements TrainingEngine {
   private readonly weightsAt: number[];
   private readonly firstAt: number[];
   private readonly secondAt: number[];
+  /** Whether the update after a step runs on the pool's threads (else on this one). */
+  private readonly updateOnPool: boolean;
   /** The dataset's bytes in the pool's memory. */
   private readonly pixelsAt: number;
   /** The chain's layers that are the encoder's: its output is the code. */
@@ -86,6 +88,7 @@ export class ResidentChainEngine implements TrainingEngine {
     this.weightsAt = inRun.map((at) => this.blocks.weights + at * 4);
     this.firstAt = inRun.map((at) => this.blocks.first + at * 4);
     this.secondAt = inRun.map((at) => this.blocks.second + at * 4);
+    this.updateOnPool = pool.threads > 1 && pool.updateFits();
     // The dataset's bytes once, so each step gathers and scales its batch in the kernels (SIMD)
     // rather than in JS, and the map's codes come from the same memory.
     this.pixelsAt = kernels.alloc(parts.pixels.length);
@@ -241,7 +244,7 @@ export class ResidentChainEngine implements TrainingEngine {
       stepSize: (this.parts.learningRate * secondRoot) / firstCorrection,
       epsilon: this.epsilon * secondRoot,
     }));
-    if (jobs.length > 1 && jobs.every((job) => this.pool.fits(job))) this.pool.run(jobs);
+    if (jobs.length > 1 && this.updateOnPool) this.pool.run(jobs);
     else for (const job of jobs) runUpdateJob(this.pool.kernels.exports, job);
   }
 
