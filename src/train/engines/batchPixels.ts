@@ -1,5 +1,7 @@
 // Training batches cut from the dataset's bytes in JS, for the CPU backends: tfjs wasm's GatherV2
-// took 3.5 ms for 64 MNIST images (a tenth of a training step), this about 0.1 ms.
+// took 3.5 ms for 64 MNIST images (a tenth of a training step), this about 0.1 ms. The resident
+// engine gathers its batches in the kernels instead (assembly/kernels.ts `gatherScaledBytes`), to
+// these same numbers.
 
 /**
  * The images at `indices` of `pixels` (0..255, `pixelsPerImage` bytes each), scaled to [0, 1] as
@@ -8,15 +10,10 @@
  */
 export function scaledImages(pixels: Uint8Array, indices: Int32Array, pixelsPerImage: number): Float32Array {
   const values = new Float32Array(indices.length * pixelsPerImage);
-  scaleImagesInto(values, 0, pixels, indices, pixelsPerImage);
-  return values;
-}
-
-/** The same values written into `out` from float index `start` (an engine's own memory, with no copy between). */
-export function scaleImagesInto(out: Float32Array, start: number, pixels: Uint8Array, indices: Int32Array, pixelsPerImage: number): void {
   for (let i = 0; i < indices.length; i++) {
     const from = indices[i] * pixelsPerImage;
-    const to = start + i * pixelsPerImage;
-    for (let p = 0; p < pixelsPerImage; p++) out[to + p] = pixels[from + p] / 255;
+    const to = i * pixelsPerImage;
+    for (let p = 0; p < pixelsPerImage; p++) values[to + p] = pixels[from + p] / 255;
   }
+  return values;
 }
